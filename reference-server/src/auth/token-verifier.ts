@@ -1,0 +1,91 @@
+import { createPublicKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import type { Algorithm } from 'jsonwebtoken';
+import { z } from 'zod';
+import { ChatServerError } from '../errors.js';
+
+export interface TokenVerifierOptions {
+  /** HS256 shared secret. */
+  secret?: string;
+  /** RS256 / ES256 public key (PEM text). */
+  publicKey?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+/** The identity a verified token carries. */
+export interface Identity {
+  userId: string;
+  /** Undefined when the claim is absent: the stored profile is then left as it is. */
+  name: string | undefined;
+  avatarUrl: string | undefined;
+  /** Expiry, in ms since the epoch. */
+  expiresAt: number;
+}
+
+const MAX_TOKEN_LENGTH = 8192;
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'picture must be an http(s) URL' })
+  .max(2048, 'picture is longer than 2048 characters');
+
+const claimsSchema = z.object({
+  sub: z.string('sub claim is required').min(1, 'sub is empty').max(128, 'sub is longer than 128 characters'),
+  exp: z.number('exp claim is required'),
+  name: z.string().max(100, 'name claim is longer than 100 characters').optional(),
+  picture: httpUrl.optional(),
+});
+
+/** Picks the one algorithm the server accepts, from the kind of key it was given. */
+function pinAlgorithm(options: TokenVerifierOptions): { algorithm: Algorithm; key: string | KeyObject } {
+  if (options.publicKey) {
+    const key = createPublicKey(options.publicKey);
+    if (key.asymmetricKeyType === 'rsa') return { algorithm: 'RS256', key };
+    if (key.asymmetricKeyType === 'ec') return { algorithm: 'ES256', key };
+    throw new Error(`Unsupported public key type ${key.asymmetricKeyType}: use an RSA or P-256 EC key`);
+  }
+  if (options.secret) return { algorithm: 'HS256', key: options.secret };
+  throw new Error('No JWT key configured: set --jwt-secret or --jwt-public-key');
+}
+
+/** Verifies a bearer token with one pinned algorithm; refusals are `unauthorized` or `token_expired`. */
+export function createTokenVerifier(options: TokenVerifierOptions): (token: string) => Identity {
+  const { algorithm, key } = pinAlgorithm(options);
+  return (token) => {
+    if (token.length > MAX_TOKEN_LENGTH) {
+      throw new ChatServerError('unauthorized', `Token is longer than ${MAX_TOKEN_LENGTH} characters`);
+    }
+    let payload: unknown;
+    try {
+      payload = jwt.verify(token, key, {
+        algorithms: [algorithm],
+        issuer: options.issuer,
+        audience: options.audience,
+      });
+    } catch (error) {
+      if (error instanceof jwt.TokenExpiredError) {
+        throw new ChatServerError('token_expired', 'Token has expired: fetch a new one');
+      }
+      const reason = error instanceof Error ? error.message : 'invalid token';
+      throw new ChatServerError('unauthorized', `Invalid token: ${reason}`);
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) {
+      throw new ChatServerError('unauthorized', `Invalid token: ${claims.error.issues[0]?.message}`);
+    }
+    return {
+      userId: claims.data.sub,
+      name: claims.data.name,
+      avatarUrl: claims.data.picture,
+      expiresAt: claims.data.exp * 1000,
+    };
+  };
+}
+
+/** Reads `Authorization: Bearer <token>`. */
+export function bearerToken(header: string | undefined): string {
+  const match = header ? /^Bearer ([^\s]+)$/i.exec(header) : null;
+  if (!match) throw new ChatServerError('unauthorized', 'Missing Authorization: Bearer <token> header');
+  return match[1]!;
+}

@@ -1,0 +1,175 @@
+import type { Server as HttpServer } from 'node:http';
+import type {
+  Ack,
+  AckCallback,
+  ClientToServerEvents,
+  Message,
+  ServerToClientEvents,
+} from '@parley/sdk/protocol';
+import { Server } from 'socket.io';
+import type { Socket } from 'socket.io';
+import type { Identity } from '../auth/token-verifier.js';
+import { ChatServerError, toChatServerError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { parse, schemas } from '../schemas.js';
+import type { ChatService } from '../service/chat-service.js';
+import type { EventSink } from '../service/event-sink.js';
+import type { RateLimits } from '../service/rate-limits.js';
+import type { OriginPolicy } from '../http/origin-policy.js';
+
+interface SocketData {
+  identity: Identity;
+}
+
+export type ChatIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface TestHooks {
+  /** Return true to drop the live `message` event to that recipient (the message stays stored). */
+  dropMessageEvent?: (message: Message, recipientUserId: string) => boolean;
+}
+
+/** The payload type of an event's ack, read off the protocol's event map. */
+type AckOf<E extends keyof ClientToServerEvents> =
+  Parameters<ClientToServerEvents[E]> extends [...unknown[], infer Callback extends AckCallback<never>]
+    ? Omit<Extract<Parameters<Callback>[0], { ok: true }>, 'ok'>
+    : never;
+
+const room = (userId: string): string => `user:${userId}`;
+// setTimeout takes at most 2^31-1 ms; later expiries are re-armed when that fires.
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** The EventSink over Socket.IO rooms: one room per user holds all of that user's sockets. */
+export function socketSink(io: ChatIo, hooks: TestHooks = {}): EventSink {
+  return {
+    emit(userIds, event, payload, options) {
+      for (const userId of new Set(userIds)) {
+        if (event === 'message' && hooks.dropMessageEvent?.(payload as Message, userId)) continue;
+        const target = options?.exceptSocketId ? io.to(room(userId)).except(options.exceptSocketId) : io.to(room(userId));
+        (target.emit as (e: string, p: unknown) => boolean)(event, payload);
+      }
+    },
+  };
+}
+
+export function createIo(
+  httpServer: HttpServer,
+  origins: OriginPolicy,
+  maxFrameBytes: number,
+): ChatIo {
+  return new Server(httpServer, {
+    maxHttpBufferSize: maxFrameBytes,
+    // WebSocket is not covered by CORS: the allow-list is enforced on the handshake itself.
+    allowRequest: (req, callback) => callback(null, origins.isAllowed(req.headers.origin)),
+    cors: { origin: (origin, callback) => callback(null, origins.isAllowed(origin)) },
+    serveClient: false,
+  });
+}
+
+function handshakeError(error: ChatServerError): Error {
+  const err = new Error(error.message) as Error & { data: unknown };
+  err.data = error.toBody();
+  return err;
+}
+
+/** Runs a handler and answers its ack with `{ ok: true, ... }` or `{ ok: false, error }`. */
+function handle<T extends object>(
+  logger: Logger,
+  callback: unknown,
+  work: () => Promise<T>,
+): void {
+  if (typeof callback !== 'function') return; // Without an ack there is nobody to answer.
+  const reply = callback as (ack: Ack<T>) => void;
+  work().then(
+    (result) => reply({ ok: true, ...result }),
+    (error: unknown) => {
+      const chatError = toChatServerError(error);
+      if (chatError.code === 'internal') logger.error({ err: error }, 'socket handler failed');
+      reply({ ok: false, error: chatError.toBody() });
+    },
+  );
+}
+
+export function attachSocketHandlers(
+  io: ChatIo,
+  service: ChatService,
+  verify: (token: string) => Identity,
+  limits: RateLimits,
+  logger: Logger,
+): void {
+  io.use((socket, next) => {
+    const address = socket.handshake.address;
+    limits
+      .consume('handshakes', address)
+      .then(() => {
+        const token: unknown = socket.handshake.auth?.token;
+        if (typeof token !== 'string' || token.length === 0) {
+          throw new ChatServerError('unauthorized', 'Missing token: connect with io(url, { auth: { token } })');
+        }
+        const identity = verify(token);
+        socket.data.identity = identity;
+        return service.touch(identity);
+      })
+      .then(
+        () => next(),
+        (error: unknown) => next(handshakeError(toChatServerError(error))),
+      );
+  });
+
+  io.on('connection', (socket: ChatSocket) => {
+    const { userId, expiresAt } = socket.data.identity;
+    void socket.join(room(userId));
+    service.socketConnected(userId).catch((error: unknown) => logger.error({ err: error }, 'presence failed'));
+
+    let expiryTimer: NodeJS.Timeout | undefined;
+    const armExpiry = (): void => {
+      const wait = expiresAt - Date.now();
+      if (wait <= 0) {
+        socket.emit('sessionEnd', { code: 'token_expired', message: 'Token has expired: reconnect with a new one' });
+        socket.disconnect(true);
+        return;
+      }
+      expiryTimer = setTimeout(armExpiry, Math.min(wait, MAX_TIMER_MS));
+    };
+    armExpiry();
+
+    const on = <E extends keyof ClientToServerEvents>(
+      event: E,
+      work: (payload: unknown) => Promise<AckOf<E>>,
+    ): void => {
+      // Untyped on purpose: a client may send anything, in any arity; the schema decides.
+      (socket.on as (e: string, listener: (...args: unknown[]) => void) => void)(event, (...args) => {
+        const callback = args.at(-1);
+        handle(logger, callback, () => work(args.length > 1 ? args[0] : undefined));
+      });
+    };
+
+    on('join', async () => ({ userId }));
+
+    on('sendMessage', async (payload) => {
+      const input =
+        payload !== null && typeof payload === 'object' && 'toUserId' in payload
+          ? parse(schemas.sendToUser, payload, 'payload')
+          : parse(schemas.sendToConversation, payload, 'payload');
+      const { message, duplicate } = await service.sendMessage(userId, input);
+      return duplicate ? { message, duplicate } : { message };
+    });
+
+    on('typing', async (payload) => {
+      const input = parse(schemas.typing, payload, 'payload');
+      await service.setTyping(userId, socket.id, input.conversationId, input.isTyping);
+      return {};
+    });
+
+    on('markAsRead', async (payload) => {
+      await limits.consume('requests', userId);
+      const input = parse(schemas.markAsRead, payload, 'payload');
+      return service.markRead(userId, input.conversationId, input.messageId, socket.id);
+    });
+
+    socket.on('disconnect', () => {
+      clearTimeout(expiryTimer);
+      service.socketDisconnected(userId, socket.id);
+    });
+  });
+}

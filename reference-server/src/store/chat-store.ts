@@ -1,0 +1,133 @@
+/**
+ * The storage interface of the chat rules. Only implementations of this interface know SQL; the
+ * interface is async so that an engine with network round-trips (Postgres) can implement it too.
+ */
+
+export interface UserRecord {
+  id: string;
+  name: string | null;
+  avatarUrl: string | null;
+  lastSeenAt: string | null;
+}
+
+export interface MessageRecord {
+  id: string;
+  conversationId: string;
+  senderId: string;
+  content: string;
+  seq: number;
+  clientMessageId: string;
+  isRead: boolean;
+  readAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ConversationRecord {
+  id: string;
+  participant1Id: string;
+  participant2Id: string;
+  participant1LastReadSeq: number;
+  participant2LastReadSeq: number;
+  lastSeq: number;
+  lastMessageId: string | null;
+  lastMessageAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A conversation with what a list row needs, seen by one participant. */
+export interface ConversationView {
+  conversation: ConversationRecord;
+  otherUser: UserRecord;
+  lastMessage: MessageRecord | null;
+  unreadCount: number;
+}
+
+export interface ConversationCursor {
+  activityAt: string;
+  id: string;
+}
+
+export interface MessagePageQuery {
+  beforeSeq?: number;
+  afterSeq?: number;
+  limit: number;
+}
+
+export interface NewMessage {
+  conversationId: string;
+  senderId: string;
+  content: string;
+  clientMessageId: string;
+}
+
+export interface AppendResult {
+  message: MessageRecord;
+  duplicate: boolean;
+}
+
+export interface ReadUpdate {
+  /** The reader's cursor after the update (never lower than before). */
+  seq: number;
+  /** True when the cursor moved. */
+  changed: boolean;
+  readAt: string;
+  /** Unread messages left for the reader in this conversation. */
+  unreadCount: number;
+}
+
+export interface ProfileInput {
+  id: string;
+  name?: string | null;
+  avatarUrl?: string | null;
+}
+
+export interface ChatStore {
+  /** Inserts the user or updates the given fields (undefined fields are left as they are). */
+  upsertUser(profile: ProfileInput): Promise<void>;
+  getUsers(ids: readonly string[]): Promise<UserRecord[]>;
+  setLastSeen(userId: string, at: string): Promise<void>;
+
+  /** The one conversation of a pair, created when missing; `created` tells which. */
+  getOrCreateConversation(
+    userA: string,
+    userB: string,
+  ): Promise<{ conversation: ConversationRecord; created: boolean }>;
+  /** The conversation, or null when it does not exist or the user takes no part in it. */
+  getConversation(conversationId: string, userId: string): Promise<ConversationRecord | null>;
+  getConversationView(conversationId: string, userId: string): Promise<ConversationView | null>;
+  listConversationViews(
+    userId: string,
+    limit: number,
+    after: ConversationCursor | null,
+  ): Promise<{ views: ConversationView[]; next: ConversationCursor | null }>;
+
+  listMessages(
+    conversationId: string,
+    query: MessagePageQuery,
+  ): Promise<{ messages: MessageRecord[]; hasMore: boolean }>;
+  getMessage(messageId: string): Promise<MessageRecord | null>;
+  /** Commits the message (or finds the one with the same sender and clientMessageId). */
+  appendMessage(input: NewMessage): Promise<AppendResult>;
+
+  /** Moves the reader's cursor forward to `seq` and marks the other's messages up to it read. */
+  markRead(conversationId: string, readerId: string, seq: number): Promise<ReadUpdate>;
+  /** Unread counts of every conversation of the user that has any. */
+  unreadCounts(userId: string): Promise<Record<string, number>>;
+
+  /** Users who share a conversation or a connection with the user. */
+  peersOf(userId: string): Promise<string[]>;
+  replaceConnections(userId: string, otherIds: readonly string[]): Promise<void>;
+  isConnected(userA: string, userB: string): Promise<boolean>;
+  hasConnections(userId: string): Promise<boolean>;
+  searchContacts(
+    userId: string,
+    query: string,
+    limit: number,
+    connectionsOnly: boolean,
+  ): Promise<UserRecord[]>;
+
+  /** Waits for every write already accepted to commit, then closes. */
+  close(): Promise<void>;
+}

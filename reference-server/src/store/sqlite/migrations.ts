@@ -1,0 +1,84 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Versioned schema. A migration is never edited once released: add a new one. Each runs in its
+ * own transaction and is recorded in `schema_migrations`.
+ */
+const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        name TEXT,
+        avatarUrl TEXT,
+        lastSeenAt TEXT,
+        createdAt TEXT NOT NULL,
+        updatedAt TEXT NOT NULL
+      );
+      CREATE INDEX users_name ON users (name COLLATE NOCASE);
+
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        participant1Id TEXT NOT NULL,
+        participant2Id TEXT NOT NULL,
+        participant1LastReadSeq INTEGER NOT NULL DEFAULT 0,
+        participant2LastReadSeq INTEGER NOT NULL DEFAULT 0,
+        lastSeq INTEGER NOT NULL DEFAULT 0,
+        lastMessageId TEXT,
+        lastMessageAt TEXT,
+        activityAt TEXT NOT NULL,
+        createdAt TEXT NOT NULL,
+        updatedAt TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX conversations_pair ON conversations (participant1Id, participant2Id);
+      CREATE INDEX conversations_p1_activity ON conversations (participant1Id, activityAt, id);
+      CREATE INDEX conversations_p2_activity ON conversations (participant2Id, activityAt, id);
+
+      CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        conversationId TEXT NOT NULL REFERENCES conversations (id),
+        senderId TEXT NOT NULL,
+        content TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        clientMessageId TEXT NOT NULL,
+        isRead INTEGER NOT NULL DEFAULT 0,
+        readAt TEXT,
+        createdAt TEXT NOT NULL,
+        updatedAt TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX messages_conversation_seq ON messages (conversationId, seq);
+      CREATE UNIQUE INDEX messages_client_id ON messages (conversationId, senderId, clientMessageId);
+      CREATE INDEX messages_sender_seq ON messages (conversationId, senderId, seq);
+
+      CREATE TABLE connections (
+        userId TEXT NOT NULL,
+        otherId TEXT NOT NULL,
+        PRIMARY KEY (userId, otherId)
+      ) WITHOUT ROWID;
+    `,
+  },
+];
+
+export function migrate(db: Database.Database): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name TEXT NOT NULL, appliedAt TEXT NOT NULL)`);
+  const applied = new Set(
+    db
+      .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
+      .all()
+      .map((row) => row.version),
+  );
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, appliedAt) VALUES (?, ?, ?)');
+  let count = 0;
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, new Date().toISOString());
+    })();
+    count++;
+  }
+  return count;
+}

@@ -1,0 +1,102 @@
+import type { ConversationRecord, ConversationView, MessageRecord, UserRecord } from '../chat-store.js';
+
+export interface MessageRow {
+  id: string;
+  conversationId: string;
+  senderId: string;
+  content: string;
+  seq: number;
+  clientMessageId: string;
+  isRead: number;
+  readAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type ConversationRow = ConversationRecord & { activityAt: string };
+
+/** One row of the view query: the conversation, its last message (m_*) and the other user (u_*). */
+export interface ConversationViewRow extends ConversationRow {
+  unreadCount: number;
+  otherId: string;
+  u_name: string | null;
+  u_avatarUrl: string | null;
+  u_lastSeenAt: string | null;
+  m_id: string | null;
+  m_senderId: string | null;
+  m_content: string | null;
+  m_seq: number | null;
+  m_clientMessageId: string | null;
+  m_isRead: number | null;
+  m_readAt: string | null;
+  m_createdAt: string | null;
+  m_updatedAt: string | null;
+}
+
+export const MESSAGE_COLUMNS =
+  'id, conversationId, senderId, content, seq, clientMessageId, isRead, readAt, createdAt, updatedAt';
+
+/**
+ * Selects a conversation as seen by @me. The unread count is an index range count on
+ * messages_sender_seq: the other participant's messages above the reader's cursor.
+ */
+export const CONVERSATION_VIEW_SQL = `
+  SELECT c.*, v.otherId, v.myReadSeq,
+    u.name AS u_name, u.avatarUrl AS u_avatarUrl, u.lastSeenAt AS u_lastSeenAt,
+    m.id AS m_id, m.senderId AS m_senderId, m.content AS m_content, m.seq AS m_seq,
+    m.clientMessageId AS m_clientMessageId, m.isRead AS m_isRead, m.readAt AS m_readAt,
+    m.createdAt AS m_createdAt, m.updatedAt AS m_updatedAt,
+    (SELECT COUNT(*) FROM messages x
+      WHERE x.conversationId = c.id AND x.senderId = v.otherId AND x.seq > v.myReadSeq) AS unreadCount
+  FROM conversations c
+  JOIN (SELECT id AS vid,
+      CASE WHEN participant1Id = @me THEN participant2Id ELSE participant1Id END AS otherId,
+      CASE WHEN participant1Id = @me THEN participant1LastReadSeq ELSE participant2LastReadSeq END AS myReadSeq
+    FROM conversations WHERE id = @id AND (participant1Id = @me OR participant2Id = @me)) v ON v.vid = c.id
+  LEFT JOIN users u ON u.id = v.otherId
+  LEFT JOIN messages m ON m.id = c.lastMessageId
+  WHERE c.id = @id`;
+
+export function toMessage(row: MessageRow): MessageRecord {
+  return { ...row, isRead: row.isRead === 1 };
+}
+
+export function toConversation(row: ConversationRow): ConversationRecord {
+  return {
+    id: row.id,
+    participant1Id: row.participant1Id,
+    participant2Id: row.participant2Id,
+    participant1LastReadSeq: row.participant1LastReadSeq,
+    participant2LastReadSeq: row.participant2LastReadSeq,
+    lastSeq: row.lastSeq,
+    lastMessageId: row.lastMessageId,
+    lastMessageAt: row.lastMessageAt,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function toView(row: ConversationViewRow): ConversationView {
+  const otherUser: UserRecord = {
+    id: row.otherId,
+    name: row.u_name,
+    avatarUrl: row.u_avatarUrl,
+    lastSeenAt: row.u_lastSeenAt,
+  };
+  const lastMessage: MessageRecord | null =
+    row.m_id === null
+      ? null
+      : {
+          id: row.m_id,
+          conversationId: row.id,
+          senderId: row.m_senderId as string,
+          content: row.m_content as string,
+          seq: row.m_seq as number,
+          clientMessageId: row.m_clientMessageId as string,
+          isRead: row.m_isRead === 1,
+          readAt: row.m_readAt,
+          createdAt: row.m_createdAt as string,
+          updatedAt: row.m_updatedAt as string,
+        };
+  return { conversation: toConversation(row), otherUser, lastMessage, unreadCount: row.unreadCount };
+}
