@@ -3,10 +3,26 @@
  * Wire types live in `protocol.ts`; nothing here is sent over the network.
  */
 import type { ChatError } from './chat-error.js';
-import type { Conversation, Message, MessageReadEvent, TypingEvent, User } from './protocol.js';
+import type {
+  Conversation,
+  Message,
+  MessageReadEvent,
+  TypingEvent,
+  UnreadCountResponse,
+  User,
+} from './protocol.js';
 
-/** Connection state of a `ChatClient`. */
-export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'error';
+/**
+ * Connection state of a `ChatClient`:
+ * - `idle`: `connect()` not called yet;
+ * - `connecting`: the first attempt is under way;
+ * - `connected`: the socket is up (catch-up may still be running);
+ * - `reconnecting`: the connection dropped or an attempt failed; retrying with backoff;
+ * - `offline`: stopped by `disconnect()`; nothing runs until `connect()`;
+ * - `error`: refused for good (bad or expired token and no `tokenProvider`, origin refused).
+ */
+export type ConnectionStatus =
+  'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'error';
 
 /** Returns a fresh JWT for the signed-in user; called at connect, on `token_expired`, and shortly before expiry. */
 export type TokenProvider = () => Promise<string> | string;
@@ -27,14 +43,16 @@ export interface ChatClientOptions {
   tokenProvider?: TokenProvider;
   /** Outbox storage; defaults to localStorage in browsers and memory elsewhere. */
   storage?: OutboxStorage;
-  /** Prefix of storage keys (several accounts on one origin). Default `parley`. */
+  /** Prefix of storage keys; the user id is appended, so accounts never share an outbox. Default `parley`. */
   storageKey?: string;
-  /** Reconnect backoff bounds in ms. Defaults 500 and 10_000. */
+  /** Reconnect and resend backoff bounds in ms (with jitter). Defaults 500 and 10_000. */
   reconnectDelayMs?: number;
   reconnectDelayMaxMs?: number;
-  /** Message window size kept per conversation. Default 200. */
+  /** Messages fetched per page by `loadConversation()` and `loadEarlier()`. Default 50 (max 200). */
   pageSize?: number;
-  /** Socket.IO transports; default `['websocket']` with polling fallback. */
+  /** How long to wait for a socket acknowledgement before retrying, in ms. Default 10_000. */
+  ackTimeoutMs?: number;
+  /** Socket.IO transports; default `['websocket', 'polling']` (WebSocket first, polling fallback). */
   transports?: Array<'websocket' | 'polling'>;
 }
 
@@ -74,16 +92,23 @@ export interface ChatState {
   /** Presence of every known user by id. */
   users: Record<string, User>;
   unreadTotal: number;
+  /** Unread count per conversation id, including conversations not listed yet. */
+  unreadByConversation: Record<string, number>;
+  /** True when `loadMoreConversations()` can fetch older conversations. */
+  hasMoreConversations: boolean;
 }
 
 /** Events of `ChatClient.on()`. Each handler returns nothing; `on()` returns the unsubscribe. */
 export interface ChatClientEvents {
+  /** Every stored message of a known conversation, exactly once, in seq order (own ones too). */
   message: (message: Message) => void;
   typing: (event: TypingEvent) => void;
   presence: (user: User) => void;
   read: (event: MessageReadEvent) => void;
-  unread: (event: { total: number; byConversation: Record<string, number> }) => void;
+  unread: (event: UnreadCountResponse) => void;
   status: (status: ConnectionStatus) => void;
+  /** Failures that no caller awaits: refused connections, background catch-up, restored sends. */
   error: (error: ChatError) => void;
+  /** A conversation that someone else started with the user. */
   conversation: (conversation: Conversation) => void;
 }

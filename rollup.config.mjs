@@ -1,0 +1,68 @@
+// @ts-check
+/**
+ * Builds of every publishable package, as one exported array made of small per-package functions.
+ * `rollup -c --environment BUILD:sdk` builds one package only; without BUILD, all of them.
+ */
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import replace from '@rollup/plugin-replace';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+/** Treats a package and its subpaths as external. */
+export function externals(/** @type {string[]} */ packages) {
+  return (/** @type {string} */ id) => packages.some((p) => id === p || id.startsWith(`${p}/`));
+}
+
+/** TypeScript for bundling only: declarations come from `tsc --emitDeclarationOnly`. */
+export function typescriptPlugin(/** @type {string} */ tsconfig) {
+  return typescript({
+    tsconfig,
+    declaration: false,
+    declarationMap: false,
+    sourceMap: false,
+    noEmit: false,
+    removeComments: true,
+    module: 'esnext',
+    moduleResolution: 'bundler',
+    outDir: undefined,
+    rootDir: undefined,
+  });
+}
+
+/** Resolution for browser bundles: the browser builds of dependencies, no Node built-ins. */
+export function browserPlugins() {
+  return [
+    replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': '"production"' } }),
+    nodeResolve({ browser: true, exportConditions: ['browser', 'import', 'default'] }),
+  ];
+}
+
+/** @returns {import('rollup').RollupOptions[]} */
+export function sdkBuilds() {
+  const input = 'sdk/src/index.ts';
+  const tsconfig = 'sdk/tsconfig.build.json';
+  return [
+    {
+      input,
+      external: externals(['socket.io-client']),
+      plugins: [typescriptPlugin(tsconfig)],
+      output: [
+        { file: 'sdk/dist/index.js', format: 'es' },
+        { file: 'sdk/dist/index.cjs', format: 'cjs', exports: 'named' },
+      ],
+    },
+    {
+      input,
+      plugins: [typescriptPlugin(tsconfig), ...browserPlugins(), terser()],
+      output: { file: 'sdk/dist/parley-sdk.iife.js', format: 'iife', name: 'Parley' },
+    },
+  ];
+}
+
+/** Package name to its builds; the widget adds its own entry here. */
+const packages = { sdk: sdkBuilds };
+
+const selected = process.env.BUILD;
+export default Object.entries(packages)
+  .filter(([name]) => !selected || selected.split(',').includes(name))
+  .flatMap(([, builds]) => builds());

@@ -1,0 +1,250 @@
+import { backoffDelay } from './backoff.js';
+import { ChatApi } from './chat-api.js';
+import { ChatError } from './chat-error.js';
+import { applyRead, setPending, setPresence, setTyping, setUnread } from './chat-state.js';
+import { Connection } from './connection.js';
+import { ConversationSync } from './conversation-sync.js';
+import { Emitter } from './emitter.js';
+import { decodeClaims } from './jwt.js';
+import { MessageSender } from './message-sender.js';
+import { defaultStorage } from './outbox-storage.js';
+import type { Conversation, Message, MessageReadEvent, TypingEvent, User } from './protocol.js';
+import { RestClient } from './rest-client.js';
+import { bindServerEvents } from './server-events.js';
+import type { ServerEventHandlers } from './server-events.js';
+import { StateStore } from './state-store.js';
+import { TokenSource } from './token-source.js';
+import { TypingTracker } from './typing.js';
+import type { ChatClientEvents, ChatClientOptions, ChatState, ConnectionStatus } from './types.js';
+
+/**
+ * The wiring behind `ChatClient`: connection, catch-up, outbox, typing and state, and the
+ * reactions to server events. `ChatClient` is the documented facade over it.
+ */
+export class ChatRuntime {
+  readonly tokens: TokenSource;
+  readonly rest: RestClient;
+  readonly api: ChatApi;
+  readonly store = new StateStore();
+  readonly events = new Emitter<ChatClientEvents>();
+  readonly connection: Connection;
+  readonly sync: ConversationSync;
+  readonly typing: TypingTracker;
+  sender: MessageSender | null = null;
+  private ready: Promise<MessageSender> | null = null;
+  private firstSync: { resolve(): void; reject(error: ChatError): void } | null = null;
+  private connecting: Promise<void> | null = null;
+
+  constructor(readonly options: ChatClientOptions) {
+    this.tokens = new TokenSource(options.token, options.tokenProvider);
+    this.rest = new RestClient(options.url, this.tokens);
+    this.api = new ChatApi(this.rest);
+    this.connection = new Connection({
+      url: options.url,
+      tokens: this.tokens,
+      transports: options.transports ?? ['websocket', 'polling'],
+      baseDelayMs: options.reconnectDelayMs ?? 500,
+      maxDelayMs: options.reconnectDelayMaxMs ?? 10_000,
+      bind: (socket) => bindServerEvents(socket, this.handlers),
+      onConnect: () => this.onConnect(),
+      onStatus: (status) => this.setStatus(status),
+      onError: (error, fatal) => this.fail(error, fatal),
+    });
+    this.sync = new ConversationSync({
+      api: this.api,
+      getState: () => this.store.get(),
+      update: (reducer) => this.update(reducer),
+      pendingFor: (id) => this.sender?.pendingFor(id) ?? [],
+      onDelivered: (message) => this.delivered(message),
+      onError: (error) => this.events.emit('error', error),
+      isConnected: () => this.connection.connected,
+      retryDelay: (attempt) => this.retryDelay(attempt),
+    });
+    this.typing = new TypingTracker(
+      (id, isTyping) => this.connection.typing(id, isTyping),
+      (id, isTyping) => this.update((s) => setTyping(s, id, isTyping)),
+    );
+  }
+
+  get meId(): string {
+    return this.store.get().me?.id ?? '';
+  }
+
+  /** See `ChatClient.connect()`. */
+  start(): Promise<void> {
+    if (this.connecting) return this.connecting;
+    const connecting = new Promise<void>((resolve, reject) => {
+      this.firstSync = { resolve, reject };
+    });
+    this.connecting = connecting;
+    connecting.catch(() => undefined);
+    this.setStatus('connecting');
+    this.sync.start();
+    this.ready ??= this.prepare();
+    this.ready.then(
+      () => {
+        if (this.connecting === connecting) this.connection.start();
+      },
+      (error: unknown) => {
+        this.ready = null;
+        this.fail(ChatError.from(error, 'unauthorized'), true);
+        this.setStatus('error');
+      },
+    );
+    return connecting;
+  }
+
+  /** See `ChatClient.disconnect()`. */
+  stop(): void {
+    this.connection.stop();
+    this.tokens.stop();
+    this.sender?.stop();
+    this.sync.stop();
+    this.typing.stop();
+    this.rest.abortAll();
+    this.firstSync?.reject(new ChatError('cancelled', 'disconnect() was called'));
+    this.firstSync = null;
+    this.connecting = null;
+    this.setStatus('offline');
+  }
+
+  /** The sender, once the user and the outbox are known. */
+  async senderReady(): Promise<MessageSender> {
+    if (!this.ready) throw new ChatError('bad_request', 'call connect() first');
+    return this.ready;
+  }
+
+  conversation(id: string): Conversation | undefined {
+    const s = this.store.get();
+    return s.byId[id]?.conversation ?? s.conversations.find((c) => c.id === id);
+  }
+
+  retryDelay(attempt: number): number {
+    return backoffDelay(
+      attempt,
+      this.options.reconnectDelayMs ?? 500,
+      this.options.reconnectDelayMaxMs ?? 10_000,
+    );
+  }
+
+  /** Every state change goes through here, so that `unread` fires whenever the counts move. */
+  update(reducer: (state: ChatState) => ChatState): void {
+    const before = this.store.update(reducer);
+    const after = this.store.get();
+    if (after.unreadByConversation !== before.unreadByConversation) {
+      this.events.emit('unread', {
+        total: after.unreadTotal,
+        byConversation: after.unreadByConversation,
+      });
+    }
+  }
+
+  private readonly handlers: ServerEventHandlers = {
+    message: (message: Message) => this.sync.receive(message),
+    typing: (event: TypingEvent) => {
+      if (event.userId === this.meId) return;
+      this.typing.received(event.conversationId, event.isTyping);
+      this.events.emit('typing', event);
+    },
+    messageRead: (event: MessageReadEvent) => {
+      this.update((s) => applyRead(s, event, this.meId));
+      this.events.emit('read', event);
+      // A read on another tab or device: the server's count is exact once we are in step.
+      if (event.readerId === this.meId) void this.sync.fetchGap(event.conversationId);
+    },
+    online: ({ userId }) => this.presence(userId, true, undefined),
+    offline: ({ userId, lastSeenAt }) => this.presence(userId, false, lastSeenAt),
+    conversation: (conversation: Conversation) => {
+      this.sync.applyConversation(conversation);
+      this.events.emit('conversation', conversation);
+    },
+  };
+
+  private async prepare(): Promise<MessageSender> {
+    const token = await this.tokens.get();
+    const claims = decodeClaims(token) ?? {};
+    const me: User = {
+      id: claims.sub ?? '',
+      name: claims.name ?? null,
+      avatarUrl: claims.picture ?? null,
+      online: false,
+      lastSeenAt: null,
+    };
+    this.update((s) => ({ ...s, me }));
+    const sender = new MessageSender({
+      storage: this.options.storage ?? defaultStorage(),
+      storageKey: `${this.options.storageKey ?? 'parley'}:outbox:${me.id}`,
+      connection: this.connection,
+      ackTimeoutMs: this.options.ackTimeoutMs ?? 10_000,
+      retryDelay: (attempt) => this.retryDelay(attempt),
+      onSent: (message) => this.sync.receive(message),
+      onUnclaimedFailure: (error) => this.events.emit('error', error),
+      onPendingChange: () => this.refreshPending(),
+    });
+    this.sender = sender;
+    await sender.load();
+    return sender;
+  }
+
+  private onConnect(): void {
+    this.tokens.start();
+    this.sender?.start();
+    void this.sync.catchUp().then(() => {
+      this.firstSync?.resolve();
+      this.firstSync = null;
+    });
+  }
+
+  private delivered(message: Message): void {
+    const id = message.conversationId;
+    if (message.senderId !== this.meId) {
+      if (this.typing.isRemoteTyping(id)) this.typing.received(id, false);
+      if (message.seq > (this.conversation(id)?.lastReadSeq ?? 0)) {
+        this.update((s) => setUnread(s, id, (s.unreadByConversation[id] ?? 0) + 1));
+      }
+    }
+    this.events.emit('message', message);
+  }
+
+  private presence(userId: string, online: boolean, lastSeenAt: string | undefined): void {
+    const known = this.store.get().users[userId];
+    const user: User = {
+      id: userId,
+      name: known?.name ?? null,
+      avatarUrl: known?.avatarUrl ?? null,
+      online,
+      lastSeenAt: lastSeenAt ?? known?.lastSeenAt ?? null,
+    };
+    this.update((s) => setPresence(s, user));
+    this.events.emit('presence', user);
+  }
+
+  private refreshPending(): void {
+    const sender = this.sender;
+    if (!sender) return;
+    for (const id of Object.keys(this.store.get().byId)) {
+      this.update((s) => setPending(s, id, sender.pendingFor(id)));
+    }
+  }
+
+  private setStatus(status: ConnectionStatus): void {
+    if (this.store.get().status === status) return;
+    this.update((s) => ({
+      ...s,
+      status,
+      me: s.me ? { ...s.me, online: status === 'connected' } : s.me,
+    }));
+    this.events.emit('status', status);
+  }
+
+  /** Reports an error; one that ends the connection for good also rejects `connect()`. */
+  private fail(error: ChatError, fatal: boolean): void {
+    if (error.code === 'cancelled') return;
+    if (fatal && this.firstSync) {
+      this.firstSync.reject(error);
+      this.firstSync = null;
+      this.connecting = null;
+    }
+    this.events.emit('error', error);
+  }
+}

@@ -1,0 +1,248 @@
+import { Timers } from './backoff.js';
+import type { ChatApi } from './chat-api.js';
+import { ChatError } from './chat-error.js';
+import { addStored, setUnread, upsertConversation } from './chat-state.js';
+import { LIMITS } from './protocol.js';
+import type { Conversation, Message } from './protocol.js';
+import type { ChatState, ClientMessage } from './types.js';
+
+export interface SyncDeps {
+  api: ChatApi;
+  getState(): ChatState;
+  update(reducer: (state: ChatState) => ChatState): void;
+  pendingFor(conversationId: string): readonly ClientMessage[];
+  /** A message reached the client for the first time (exactly once, in seq order). */
+  onDelivered(message: Message): void;
+  onError(error: ChatError): void;
+  isConnected(): boolean;
+  retryDelay(attempt: number): number;
+}
+
+const CATCH_UP_PAGE = LIMITS.maxPageSize;
+const LIST_PAGE = 50;
+const PARALLEL_FETCHES = 4;
+
+/** The highest seq of a conversation; `lastSeq` is additive, so older backends may lack it. */
+export function lastSeqOf(conv: Conversation): number {
+  return conv.lastSeq ?? conv.lastMessage?.seq ?? 0;
+}
+
+/**
+ * Keeps every known conversation in step with the server by seq. Per conversation it knows the
+ * highest seq delivered without a hole (`synced`); a message just above it is delivered, one
+ * further up waits in a buffer while the hole is fetched with `afterSeq`, and one at or below it
+ * is history (merged into the window, never delivered twice). Catch-up on connect is the same
+ * gap fetch for every conversation that the refreshed list shows to be behind.
+ */
+export class ConversationSync {
+  private readonly synced = new Map<string, number>();
+  private readonly buffers = new Map<string, Map<number, Message>>();
+  private readonly fetching = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private readonly failures = new Map<string, number>();
+  private readonly timers = new Timers();
+  private nextCursor: string | null = null;
+  private listed = false;
+  private active = true;
+
+  constructor(private readonly deps: SyncDeps) {}
+
+  start(): void {
+    this.active = true;
+  }
+
+  stop(): void {
+    this.active = false;
+    this.timers.clearAll();
+    this.again.clear();
+  }
+
+  isTracked(id: string): boolean {
+    return this.synced.has(id);
+  }
+
+  /** Whether the conversation list was fetched at least once. */
+  get hasListed(): boolean {
+    return this.listed;
+  }
+
+  /**
+   * Learns a conversation from the server and refreshes its state. A conversation seen for the
+   * first time starts at `fromSeq` (its last seq by default: history is not "new").
+   */
+  applyConversation(conv: Conversation, fromSeq = lastSeqOf(conv)): void {
+    if (!this.synced.has(conv.id)) this.synced.set(conv.id, fromSeq);
+    this.deps.update((s) => upsertConversation(s, conv));
+    // The server's unread count is exact only for the seq we have reached ourselves.
+    if (lastSeqOf(conv) === this.synced.get(conv.id)) {
+      this.deps.update((s) => setUnread(s, conv.id, conv.unreadCount));
+    }
+  }
+
+  /** A message from the socket (or an ack): delivered, buffered behind a gap, or a duplicate. */
+  receive(message: Message): void {
+    const id = message.conversationId;
+    if (!this.synced.has(id)) {
+      // Unknown conversation: start just below this message and fetch its metadata.
+      this.synced.set(id, message.seq - 1);
+      this.ingest(id, [message]);
+      void this.fetchGap(id);
+      return;
+    }
+    this.ingest(id, [message]);
+  }
+
+  /** Merges a batch of stored messages of one conversation (any order, duplicates allowed). */
+  ingest(id: string, messages: readonly Message[]): void {
+    const synced = this.synced.get(id);
+    if (synced === undefined) return;
+    const buffer = this.buffers.get(id) ?? new Map<number, Message>();
+    const history: Message[] = [];
+    for (const m of messages) {
+      if (m.seq <= synced) history.push(m);
+      else buffer.set(m.seq, m);
+    }
+    const delivered: Message[] = [];
+    let top = synced;
+    for (let next = buffer.get(top + 1); next; next = buffer.get(top + 1)) {
+      buffer.delete(top + 1);
+      delivered.push(next);
+      top++;
+    }
+    this.synced.set(id, top);
+    if (buffer.size > 0) this.buffers.set(id, buffer);
+    else this.buffers.delete(id);
+    const all = history.concat(delivered);
+    if (all.length > 0) {
+      this.deps.update((s) => addStored(s, id, all, this.deps.pendingFor(id)));
+    }
+    for (const m of delivered) this.deps.onDelivered(m);
+    if (buffer.size > 0) void this.fetchGap(id);
+  }
+
+  /**
+   * Fetches everything above `synced`, page by page, and refreshes the conversation. Concurrent
+   * calls share one run; a call during a run makes it go round once more.
+   */
+  fetchGap(id: string): Promise<void> {
+    const running = this.fetching.get(id);
+    if (running) {
+      this.again.add(id);
+      return running;
+    }
+    const run = this.runGap(id).finally(() => this.fetching.delete(id));
+    this.fetching.set(id, run);
+    return run;
+  }
+
+  private async runGap(id: string): Promise<void> {
+    try {
+      do {
+        this.again.delete(id);
+        for (;;) {
+          if (!this.active) return;
+          const afterSeq = this.synced.get(id) ?? 0;
+          const page = await this.deps.api.getConversation(id, {
+            afterSeq,
+            limit: CATCH_UP_PAGE,
+          });
+          if (!this.active) return;
+          this.ingest(id, page.messages);
+          this.applyConversation(page.conversation);
+          if (!page.hasMore || page.messages.length === 0) break;
+        }
+      } while (this.again.has(id));
+      this.failures.delete(id);
+    } catch (error) {
+      const err = ChatError.from(error);
+      if (!this.active || err.code === 'cancelled') return;
+      if (err.code === 'not_found') {
+        this.synced.delete(id);
+        this.buffers.delete(id);
+        return;
+      }
+      this.deps.onError(err);
+      if (!this.deps.isConnected()) return; // the next connect catches up anyway
+      const attempt = this.failures.get(id) ?? 0;
+      this.failures.set(id, attempt + 1);
+      this.timers.set(() => void this.fetchGap(id), this.deps.retryDelay(attempt));
+    }
+  }
+
+  /**
+   * On every connect: refreshes the list, then fetches what each known conversation missed.
+   * Never throws; failures go to `onError` and the next connect tries again.
+   */
+  async catchUp(): Promise<void> {
+    let fresh = new Map<string, Conversation>();
+    try {
+      fresh = await this.refreshList();
+    } catch (error) {
+      const err = ChatError.from(error);
+      if (err.code !== 'cancelled') this.deps.onError(err);
+    }
+    const behind = [...this.synced.entries()]
+      .filter(([id, seq]) => {
+        const conv = fresh.get(id);
+        return !conv || lastSeqOf(conv) !== seq || this.buffers.has(id);
+      })
+      .map(([id]) => id);
+    const workers = Array.from({ length: PARALLEL_FETCHES }, async () => {
+      for (let id = behind.shift(); id !== undefined && this.active; id = behind.shift()) {
+        await this.fetchGap(id);
+      }
+    });
+    await Promise.all(workers);
+  }
+
+  /**
+   * Fetches the first pages of the list, as many conversations as are listed already (at least
+   * one page). A conversation new to a complete list was created while we were away: all of its
+   * messages are delivered. One found beyond an incomplete list is history.
+   *
+   * @throws {ChatError} from the REST call.
+   */
+  async refreshList(): Promise<Map<string, Conversation>> {
+    const want = Math.max(LIST_PAGE, this.deps.getState().conversations.length);
+    const wasComplete = this.listed && this.nextCursor === null;
+    const fresh = new Map<string, Conversation>();
+    let cursor: string | null = null;
+    do {
+      const page = await this.deps.api.listConversations(cursor, LIST_PAGE);
+      if (!this.active) return fresh;
+      for (const conv of page.conversations) {
+        fresh.set(conv.id, conv);
+        this.applyConversation(conv, wasComplete ? 0 : lastSeqOf(conv));
+      }
+      cursor = page.nextCursor;
+    } while (cursor !== null && fresh.size < want);
+    this.setCursor(cursor);
+    return fresh;
+  }
+
+  /**
+   * Fetches the next page of older conversations.
+   *
+   * @throws {ChatError} from the REST call.
+   */
+  async loadMore(): Promise<boolean> {
+    if (!this.listed) {
+      await this.refreshList();
+      return this.nextCursor !== null;
+    }
+    if (this.nextCursor === null) return false;
+    const page = await this.deps.api.listConversations(this.nextCursor, LIST_PAGE);
+    for (const conv of page.conversations) this.applyConversation(conv);
+    this.setCursor(page.nextCursor);
+    return page.nextCursor !== null;
+  }
+
+  private setCursor(cursor: string | null): void {
+    this.listed = true;
+    this.nextCursor = cursor;
+    const hasMore = cursor !== null;
+    this.deps.update((s) =>
+      s.hasMoreConversations === hasMore ? s : { ...s, hasMoreConversations: hasMore },
+    );
+  }
+}

@@ -1,0 +1,111 @@
+import { Timers } from './backoff.js';
+import { ChatError } from './chat-error.js';
+import { msUntilExpiry } from './jwt.js';
+import type { TokenProvider } from './types.js';
+
+/** Refresh this long before `exp` at most, and at the latest at 80% of the token's remaining life. */
+const REFRESH_MARGIN_MAX_MS = 60_000;
+/** Never refresh proactively more often than this, whatever the provider returns. */
+const REFRESH_MIN_INTERVAL_MS = 1_000;
+
+/**
+ * Holds the current JWT: a fixed `token`, or one from `tokenProvider`, asked again when the backend
+ * says `token_expired` and on a timer shortly before `exp` (read from the JWT without verifying).
+ */
+export class TokenSource {
+  private token: string | null;
+  private pending: Promise<string> | null = null;
+  private readonly timers = new Timers();
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private active = false;
+
+  constructor(
+    initial: string | undefined,
+    private readonly provider: TokenProvider | undefined,
+  ) {
+    this.token = initial ?? null;
+    if (!initial && !provider) {
+      throw new ChatError('bad_request', 'ChatClient needs a `token` or a `tokenProvider`');
+    }
+  }
+
+  /** Whether a new token can be had (a provider exists). */
+  get canRefresh(): boolean {
+    return this.provider !== undefined;
+  }
+
+  /** The token in hand, without asking for a new one. */
+  get current(): string | null {
+    return this.token;
+  }
+
+  /**
+   * The token to use now: the current one, or a fresh one when there is none or it has expired.
+   *
+   * @throws {ChatError} when the provider fails.
+   */
+  async get(): Promise<string> {
+    if (this.token !== null) {
+      const left = msUntilExpiry(this.token);
+      if (left === null || left > 0 || !this.provider) return this.token;
+    }
+    return this.refresh();
+  }
+
+  /**
+   * Asks the provider for a new token; concurrent callers share one request.
+   *
+   * @throws {ChatError} `unauthorized` without a provider, or the provider's failure.
+   */
+  refresh(): Promise<string> {
+    const provider = this.provider;
+    if (!provider) {
+      return Promise.reject(
+        new ChatError('token_expired', 'the token expired and no tokenProvider was given'),
+      );
+    }
+    this.pending ??= (async () => {
+      try {
+        const token = await provider();
+        if (typeof token !== 'string' || token === '') {
+          throw new ChatError('unauthorized', 'tokenProvider returned no token');
+        }
+        this.token = token;
+        this.schedule();
+        return token;
+      } catch (error) {
+        throw ChatError.from(error, 'unauthorized');
+      } finally {
+        this.pending = null;
+      }
+    })();
+    return this.pending;
+  }
+
+  /** Starts proactive refreshes (only with a provider). */
+  start(): void {
+    this.active = true;
+    this.schedule();
+  }
+
+  /** Stops proactive refreshes; nothing stays scheduled. */
+  stop(): void {
+    this.active = false;
+    this.timers.clearAll();
+    this.refreshTimer = undefined;
+  }
+
+  private schedule(): void {
+    this.timers.clear(this.refreshTimer);
+    this.refreshTimer = undefined;
+    if (!this.active || !this.provider || this.token === null) return;
+    const left = msUntilExpiry(this.token);
+    if (left === null) return;
+    const margin = Math.min(REFRESH_MARGIN_MAX_MS, Math.max(0, left) * 0.2);
+    const delay = Math.max(REFRESH_MIN_INTERVAL_MS, left - margin);
+    this.refreshTimer = this.timers.set(() => {
+      // A failed proactive refresh is retried at the next need (handshake or REST 401).
+      this.refresh().catch(() => undefined);
+    }, delay);
+  }
+}
