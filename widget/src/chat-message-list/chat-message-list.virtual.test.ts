@@ -1,0 +1,119 @@
+import { html, render } from 'lit';
+import type { ClientMessage } from '@parley/sdk';
+import type { ChatMessageList } from './chat-message-list.js';
+import './chat-message-list.js';
+import { assert, assertEqual, waitFor } from '../../test/helpers.js';
+
+function makeMessages(n: number, from = 1): ClientMessage[] {
+  const start = Date.parse('2026-01-01T08:00:00.000Z');
+  return Array.from({ length: n }, (_, i) => {
+    const seq = from + i;
+    const at = new Date(start + seq * 97_000).toISOString();
+    return {
+      id: `id-${seq}`,
+      conversationId: 'c',
+      senderId: seq % 3 ? 'me' : 'them',
+      content: seq % 7 ? `Message number ${seq}` : `A longer message ${seq} `.repeat(8),
+      seq,
+      clientMessageId: `cm-${seq}`,
+      isRead: true,
+      readAt: null,
+      createdAt: at,
+      updatedAt: at,
+      status: 'sent',
+    };
+  });
+}
+
+async function mountList(messages: ClientMessage[]): Promise<[ChatMessageList, HTMLElement]> {
+  const host = document.createElement('div');
+  host.style.cssText = 'height: 500px; width: 360px; display: flex; flex-direction: column';
+  document.body.append(host);
+  render(
+    html`<chat-message-list style="flex: 1" .messages=${messages} .meId=${"me"}></chat-message-list>`,
+    host,
+  );
+  const list = host.firstElementChild as ChatMessageList;
+  list.meId = 'me';
+  await list.updateComplete;
+  const scroller = list.shadowRoot!.querySelector<HTMLElement>('[part="message-list"]')!;
+  return [list, scroller];
+}
+
+const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+
+describe('chat-message-list: virtualization', () => {
+  it('opens 10,000 messages at the bottom with only a few rows in the DOM', async () => {
+    const t0 = performance.now();
+    const [list, scroller] = await mountList(makeMessages(10_000));
+    await waitFor(() => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 2, 'bottom');
+    const openMs = performance.now() - t0;
+    assert(openMs < 1500, `opened in ${openMs.toFixed(0)} ms`);
+    const rows = list.shadowRoot!.querySelectorAll('.row').length;
+    assert(rows > 5 && rows < 120, `${rows} rows in the DOM`);
+    assert(list.shadowRoot!.textContent!.includes('Message number 10000'), 'latest visible');
+
+    // Scroll through the whole history in steps: each frame stays cheap and the DOM small.
+    let worst = 0;
+    for (let y = scroller.scrollTop; y > 0; y -= scroller.scrollHeight / 20) {
+      const t = performance.now();
+      scroller.scrollTop = y;
+      scroller.dispatchEvent(new Event('scroll'));
+      await list.updateComplete;
+      worst = Math.max(worst, performance.now() - t);
+      await frame();
+      const count = list.shadowRoot!.querySelectorAll('.row').length;
+      assert(count < 150, `${count} rows at ${y}`);
+    }
+    assert(worst < 50, `slowest scroll step ${worst.toFixed(1)} ms`);
+    scroller.scrollTop = 0;
+    await waitFor(() => list.shadowRoot!.textContent!.includes('Message number 1 '), 'first', 3000).catch(
+      () => waitFor(() => list.shadowRoot!.textContent!.includes('Message number 2'), 'top rows'),
+    );
+    list.parentElement!.remove();
+  });
+
+  it('keeps the reader\'s place when earlier messages are prepended', async () => {
+    const all = makeMessages(400);
+    const [list, scroller] = await mountList(all.slice(300));
+    await frame();
+    scroller.scrollTop = 150;
+    scroller.dispatchEvent(new Event('scroll'));
+    await list.updateComplete;
+    await frame();
+    const anchor = [...list.shadowRoot!.querySelectorAll<HTMLElement>('.row')].find(
+      (r) => r.getBoundingClientRect().top >= scroller.getBoundingClientRect().top,
+    )!;
+    const key = anchor.dataset.key!;
+    const before = anchor.getBoundingClientRect().top;
+    list.messages = all.slice(100);
+    await list.updateComplete;
+    await frame();
+    const after = list.shadowRoot!.querySelector<HTMLElement>(`[data-key="${key}"]`)!;
+    assert(after, 'anchor row still rendered');
+    assert(Math.abs(after.getBoundingClientRect().top - before) < 2, `moved ${after.getBoundingClientRect().top - before}px`);
+    assert(scroller.scrollTop > 1000, 'scroll position moved down by the prepended height');
+    list.parentElement!.remove();
+  });
+
+  it('offers a jump to the latest when messages arrive while scrolled up', async () => {
+    const all = makeMessages(205);
+    const [list, scroller] = await mountList(all.slice(0, 200));
+    await frame();
+    scroller.scrollTop = 0;
+    scroller.dispatchEvent(new Event('scroll'));
+    await list.updateComplete;
+    list.messages = all.map((m) => ((m.seq ?? 0) > 200 ? { ...m, senderId: 'them' } : m));
+    await list.updateComplete;
+    const jump = await waitFor(
+      () => list.shadowRoot!.querySelector<HTMLButtonElement>('.jump'),
+      'jump button',
+    );
+    assert(jump.textContent!.includes('5'), jump.textContent!);
+    jump.click();
+    await waitFor(() => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 2, 'bottom');
+    await waitFor(() => !list.shadowRoot!.querySelector('.jump'), 'jump gone');
+    assertEqual(list.shadowRoot!.textContent!.includes('Message number 205'), true);
+    list.parentElement!.remove();
+  });
+});
