@@ -52,6 +52,15 @@ export function sdkBuilds() {
       ],
     },
     {
+      // The wire types and constants alone, for backends (`@parley/sdk/protocol`).
+      input: 'sdk/src/protocol.ts',
+      plugins: [typescriptPlugin(tsconfig)],
+      output: [
+        { file: 'sdk/dist/protocol.js', format: 'es' },
+        { file: 'sdk/dist/protocol.cjs', format: 'cjs', exports: 'named' },
+      ],
+    },
+    {
       input,
       plugins: [typescriptPlugin(tsconfig), ...browserPlugins(), terser()],
       output: { file: 'sdk/dist/parley-sdk.iife.js', format: 'iife', name: 'Parley' },
