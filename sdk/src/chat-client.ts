@@ -244,10 +244,12 @@ export class ChatClient {
    * console.log(stored.seq);
    * ```
    */
-  async sendMessage(conversationId: string, content: string): Promise<Message> {
-    const sender = await this.rt.senderReady();
+  sendMessage(conversationId: string, content: string): Promise<Message> {
     this.rt.typing.local(conversationId, false);
-    return sender.send(conversationId, this.rt.meId, content);
+    // Synchronous once connect() has identified the user, so the optimistic message shows at once.
+    const sender = this.rt.sender;
+    if (sender) return sender.send(conversationId, this.rt.meId, content);
+    return this.rt.senderReady().then((s) => s.send(conversationId, this.rt.meId, content));
   }
 
   /**

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '../../reference-server/test/support.js';
+import type { TestServer } from '../../reference-server/test/support.js';
+import { ChatClient, memoryStorage } from '../src/index.js';
+import type { ChatError, Message } from '../src/index.js';
+import { collectMessages, makeClient, serverMessages, sleep, waitFor } from './helpers.js';
+
+describe('token expiry', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ rateLimits: { messages: 0, requests: 0, handshakes: 0 } });
+  });
+  afterAll(() => server.close());
+
+  it('refreshes through tokenProvider and loses no send', async () => {
+    let issued = 0;
+    const alice = makeClient(server, 'alice', {
+      tokenProvider: () => {
+        issued++;
+        return server.token('alice', { expiresIn: 2 });
+      },
+    });
+    const bob = makeClient(server, 'bob');
+    await Promise.all([alice.connect(), bob.connect()]);
+    const conversation = await alice.openConversation('bob');
+    await bob.loadConversation(conversation.id);
+    const seen = collectMessages(bob);
+    const statuses: string[] = [];
+    alice.on('status', (s) => statuses.push(s));
+
+    // Keep sending across several expiries (each one ends alice's socket with token_expired).
+    const sends: Promise<Message>[] = [];
+    for (let i = 1; i <= 25; i++) {
+      sends.push(alice.sendMessage(conversation.id, `m${i}`));
+      await sleep(200);
+    }
+    const stored = await Promise.all(sends);
+    expect(stored.map((m) => m.seq)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    await waitFor(() => seen.length === 25, 'bob gets all 25');
+    expect(seen.map((m) => m.content)).toEqual(Array.from({ length: 25 }, (_, i) => `m${i + 1}`));
+    const onServer = await serverMessages(server.url, server.token('bob'), conversation.id);
+    expect(onServer).toHaveLength(25);
+    expect(issued).toBeGreaterThan(2);
+    expect(alice.getState().status).toBe('connected');
+    // REST keeps working with refreshed tokens too.
+    expect((await alice.getConversations()).map((c) => c.id)).toContain(conversation.id);
+    expect(statuses).toContain('reconnecting');
+  });
+
+  it('without a tokenProvider, an expired token ends in status error', async () => {
+    const client = new ChatClient({
+      url: server.url,
+      token: server.token('erin', { expiresIn: 1 }),
+      storage: memoryStorage(),
+      transports: ['websocket'],
+      reconnectDelayMs: 50,
+    });
+    const errors: ChatError[] = [];
+    client.on('error', (e) => errors.push(e));
+    try {
+      await client.connect();
+      await waitFor(() => client.getState().status === 'error', 'status error');
+      expect(errors.map((e) => e.code)).toContain('token_expired');
+    } finally {
+      client.disconnect();
+    }
+    const refused = new ChatClient({
+      url: server.url,
+      token: 'not-a-jwt',
+      storage: memoryStorage(),
+      transports: ['websocket'],
+    });
+    await expect(refused.connect()).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(refused.getState().status).toBe('error');
+    refused.disconnect();
+  });
+});
