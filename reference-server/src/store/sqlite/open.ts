@@ -5,14 +5,11 @@ export function openSqliteStore(path: string, synchronous: 'full' | 'normal'): S
   try {
     return new SqliteStore({ path, synchronous });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
     const reason = error instanceof Error ? error.message : String(error);
-    if (/EACCES|EPERM|EROFS|SQLITE_CANTOPEN|SQLITE_READONLY/.test(`${code} ${reason}`)) {
-      throw new Error(
-        `Cannot open the database at ${path} (${reason}): make its folder writable or pass --db <path>`,
-        { cause: error },
-      );
-    }
-    throw new Error(`Cannot open the database at ${path}: ${reason}`, { cause: error });
+    throw new Error(
+      `Cannot open the database at ${path} (${reason}): make sure its folder can be created and written, ` +
+        'or pass another path with --db <path> (CHAT_DB_PATH)',
+      { cause: error },
+    );
   }
 }
