@@ -36,6 +36,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`chat-server: ${error instanceof ConfigError ? '' : 'cannot start: '}${message}\n`);
+  process.stderr.write(
+    `chat-server: ${error instanceof ConfigError ? '' : 'cannot start: '}${message}\n`,
+  );
   process.exit(1);
 });

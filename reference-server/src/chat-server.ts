@@ -37,7 +37,11 @@ function listen(server: HttpServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       if (error.code === 'EADDRINUSE') {
-        reject(new Error(`Port ${port} on ${host} is already in use: stop the other process or pass --port <n> (0 picks a free one)`));
+        reject(
+          new Error(
+            `Port ${port} on ${host} is already in use: stop the other process or pass --port <n> (0 picks a free one)`,
+          ),
+        );
       } else if (error.code === 'EACCES') {
         reject(new Error(`Not allowed to listen on ${host}:${port}: use a port above 1023`));
       } else {
@@ -108,7 +112,10 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      io.emit('sessionEnd', { code: 'shutdown', message: 'Server is shutting down: reconnect shortly' });
+      io.emit('sessionEnd', {
+        code: 'shutdown',
+        message: 'Server is shutting down: reconnect shortly',
+      });
       io.disconnectSockets(true);
       // Sends accepted before this point are committed by the store's close; later ones fail
       // without an ack, so their senders retry against the next server.
@@ -124,5 +131,16 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     return closing;
   };
 
-  return { url, port, host: config.host, app, io, httpServer, store, logger, demoSecret: config.demo ? config.jwt.secret : undefined, close };
+  return {
+    url,
+    port,
+    host: config.host,
+    app,
+    io,
+    httpServer,
+    store,
+    logger,
+    demoSecret: config.demo ? config.jwt.secret : undefined,
+    close,
+  };
 }

@@ -71,9 +71,13 @@ export function parseCli(
     throw new ConfigError(`--synchronous: "${synchronous}" is neither full nor normal`);
   }
   const logLevel = values['log-level'] ?? env.CHAT_LOG_LEVEL ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`--log-level: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new ConfigError(`--log-level: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
   const origins = values.origins ?? env.CHAT_ALLOWED_ORIGINS;
-  const messages = integer('--rate-limit-messages', values['rate-limit-messages'] ?? env.CHAT_RATE_LIMIT_MESSAGES);
+  const messages = integer(
+    '--rate-limit-messages',
+    values['rate-limit-messages'] ?? env.CHAT_RATE_LIMIT_MESSAGES,
+  );
   return {
     help: false,
     options: {
@@ -84,7 +88,12 @@ export function parseCli(
       jwtPublicKey: values['jwt-public-key'] ?? (env.CHAT_JWT_PUBLIC_KEY || undefined),
       jwtIssuer: values['jwt-issuer'] ?? (env.CHAT_JWT_ISSUER || undefined),
       jwtAudience: values['jwt-audience'] ?? (env.CHAT_JWT_AUDIENCE || undefined),
-      origins: origins ? origins.split(',').map((o) => o.trim()).filter(Boolean) : [],
+      origins: origins
+        ? origins
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean)
+        : [],
       adminKey: values['admin-key'] ?? (env.CHAT_ADMIN_KEY || undefined),
       requireConnections: values['require-connections'] ?? flag(env.CHAT_REQUIRE_CONNECTIONS),
       demo: values.demo ?? flag(env.CHAT_DEMO),

@@ -81,7 +81,8 @@ const here = (path: string): string => fileURLToPath(new URL(path, import.meta.u
 
 function readVersion(): string {
   try {
-    return (JSON.parse(readFileSync(here('../package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(here('../package.json'), 'utf8')) as { version: string })
+      .version;
   } catch {
     return '0.0.0';
   }
@@ -89,7 +90,8 @@ function readVersion(): string {
 
 function readPublicKey(value: string): string {
   if (value.includes('-----BEGIN')) return value;
-  if (!existsSync(value)) throw new ConfigError(`--jwt-public-key: no PEM text and no file at ${value}`);
+  if (!existsSync(value))
+    throw new ConfigError(`--jwt-public-key: no PEM text and no file at ${value}`);
   return readFileSync(value, 'utf8');
 }
 
@@ -119,13 +121,17 @@ export function resolveOptions(options: ChatServerOptions): ResolvedOptions {
     );
   }
   if (demo && publicKey) {
-    throw new ConfigError('--demo mints HS256 tokens: use it with --jwt-secret or with no key at all');
+    throw new ConfigError(
+      '--demo mints HS256 tokens: use it with --jwt-secret or with no key at all',
+    );
   }
   let origins: string[];
   try {
     origins = (options.origins ?? []).map(normalize);
   } catch (error) {
-    throw new ConfigError(`--origins: ${(error as Error).message}; give exact origins like https://app.example.com`);
+    throw new ConfigError(
+      `--origins: ${(error as Error).message}; give exact origins like https://app.example.com`,
+    );
   }
   return {
     port,

@@ -14,7 +14,10 @@ const clientMessageId = z
   .max(64, 'must be at most 64 characters');
 // Length rules (empty, too long) are the service's, so that the 400 / 413 split lives in one place.
 const content = z.string('must be a string');
-const seqParam = z.coerce.number('must be a number').int('must be an integer').min(0, 'must be >= 0');
+const seqParam = z.coerce
+  .number('must be a number')
+  .int('must be an integer')
+  .min(0, 'must be >= 0');
 const limitParam = (max: number, fallback: number) =>
   z.coerce.number('must be a number').int('must be an integer').min(1).max(max).default(fallback);
 

@@ -14,8 +14,13 @@ const dir = mkdtempSync(join(tmpdir(), 'parley-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Runs the bin to completion (for start-up failures) and returns its exit code and output. */
-function runBin(args: string[], env: Record<string, string> = {}): { status: number | null; stderr: string; stdout: string } {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CHAT_')));
+function runBin(
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number | null; stderr: string; stdout: string } {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('CHAT_')),
+  );
   const result = spawnSync(process.execPath, ['--import', 'tsx', BIN, ...args], {
     env: { ...clean, ...env },
     encoding: 'utf8',
@@ -43,7 +48,14 @@ describe('start-up errors say what to do', () => {
     const blocker = createServer().listen(port, '127.0.0.1');
     await new Promise((r) => blocker.once('listening', r));
     try {
-      const r = runBin(['--port', String(port), '--db', ':memory:', '--jwt-secret', TEST_JWT_SECRET]);
+      const r = runBin([
+        '--port',
+        String(port),
+        '--db',
+        ':memory:',
+        '--jwt-secret',
+        TEST_JWT_SECRET,
+      ]);
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`Port ${port} .* already in use`));
     } finally {
@@ -55,7 +67,14 @@ describe('start-up errors say what to do', () => {
     // A regular file where a folder should be: unwritable even for root.
     const blocker = join(dir, 'not-a-folder');
     writeFileSync(blocker, '');
-    const r = runBin(['--port', '0', '--db', join(blocker, 'chat.db'), '--jwt-secret', TEST_JWT_SECRET]);
+    const r = runBin([
+      '--port',
+      '0',
+      '--db',
+      join(blocker, 'chat.db'),
+      '--jwt-secret',
+      TEST_JWT_SECRET,
+    ]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/Cannot open the database at .*not-a-folder.*--db/);
   });
@@ -63,7 +82,9 @@ describe('start-up errors say what to do', () => {
   it('refuses unknown flags and bad values with the usage', () => {
     expect(runBin(['--bogus']).stderr).toMatch(/Unknown option '--bogus'[\s\S]*Usage: chat-server/);
     expect(runBin(['--port', 'eighty']).stderr).toMatch(/--port: "eighty" is not a whole number/);
-    expect(runBin(['--origins', 'not a url', '--jwt-secret', TEST_JWT_SECRET]).stderr).toMatch(/--origins/);
+    expect(runBin(['--origins', 'not a url', '--jwt-secret', TEST_JWT_SECRET]).stderr).toMatch(
+      /--origins/,
+    );
   });
 
   it('prints the usage with --help', () => {
@@ -75,7 +96,12 @@ describe('start-up errors say what to do', () => {
 
 describe('configuration', () => {
   it('lets a flag win over its environment variable', () => {
-    const parsed = parseCli(['--port', '4001', '--demo'], { PORT: '5000', HOST: '0.0.0.0', CHAT_RATE_LIMIT_MESSAGES: '7', CHAT_ALLOWED_ORIGINS: 'https://a.example, https://b.example' });
+    const parsed = parseCli(['--port', '4001', '--demo'], {
+      PORT: '5000',
+      HOST: '0.0.0.0',
+      CHAT_RATE_LIMIT_MESSAGES: '7',
+      CHAT_ALLOWED_ORIGINS: 'https://a.example, https://b.example',
+    });
     expect(parsed.help).toBe(false);
     if (parsed.help) return;
     expect(parsed.options).toMatchObject({
@@ -99,14 +125,29 @@ describe('configuration', () => {
   });
 
   it('allows configured origins exactly', async () => {
-    const server = await createChatServer({ port: 0, db: ':memory:', jwtSecret: TEST_JWT_SECRET, logLevel: 'silent', origins: ['https://app.example.com/'] });
+    const server = await createChatServer({
+      port: 0,
+      db: ':memory:',
+      jwtSecret: TEST_JWT_SECRET,
+      logLevel: 'silent',
+      origins: ['https://app.example.com/'],
+    });
     try {
       const token = (await import('./support.js')).signToken('o');
-      const ok = await api(server.url, token, 'GET', '/chat/unread-count', undefined, { origin: 'https://app.example.com' });
+      const ok = await api(server.url, token, 'GET', '/chat/unread-count', undefined, {
+        origin: 'https://app.example.com',
+      });
       expect(ok.status).toBe(200);
       expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
-      for (const origin of ['https://evilapp.example.com', 'https://app.example.com.evil.io', 'http://app.example.com']) {
-        expect((await api(server.url, token, 'GET', '/chat/unread-count', undefined, { origin })).status, origin).toBe(403);
+      for (const origin of [
+        'https://evilapp.example.com',
+        'https://app.example.com.evil.io',
+        'http://app.example.com',
+      ]) {
+        expect(
+          (await api(server.url, token, 'GET', '/chat/unread-count', undefined, { origin })).status,
+          origin,
+        ).toBe(403);
       }
     } finally {
       await server.close();
@@ -114,11 +155,19 @@ describe('configuration', () => {
   });
 
   it('serves the widget bundle path, or says how to build it', async () => {
-    const server = await createChatServer({ port: 0, db: ':memory:', jwtSecret: TEST_JWT_SECRET, logLevel: 'silent', widgetBundlePath: join(dir, 'missing.js') });
+    const server = await createChatServer({
+      port: 0,
+      db: ':memory:',
+      jwtSecret: TEST_JWT_SECRET,
+      logLevel: 'silent',
+      widgetBundlePath: join(dir, 'missing.js'),
+    });
     try {
       const res = await api(server.url, null, 'GET', '/widget/chat-widget.js');
       expect(res.status).toBe(404);
-      expect(res.body).toMatchObject({ error: { message: expect.stringMatching(/npm run build/) } });
+      expect(res.body).toMatchObject({
+        error: { message: expect.stringMatching(/npm run build/) },
+      });
     } finally {
       await server.close();
     }
@@ -128,23 +177,53 @@ describe('configuration', () => {
 describe('demo mode', () => {
   it('is off unless asked for', async () => {
     const port = await freePort();
-    const server = await createChatServer({ port, db: ':memory:', jwtSecret: TEST_JWT_SECRET, logLevel: 'silent' });
+    const server = await createChatServer({
+      port,
+      db: ':memory:',
+      jwtSecret: TEST_JWT_SECRET,
+      logLevel: 'silent',
+    });
     try {
-      expect((await api(server.url, null, 'POST', '/demo/token', { userId: 'x' })).status).toBe(404);
+      expect((await api(server.url, null, 'POST', '/demo/token', { userId: 'x' })).status).toBe(
+        404,
+      );
     } finally {
       await server.close();
     }
   });
 
   it('mints tokens for demo users, signed with a secret made at start', async () => {
-    const server = await createChatServer({ port: 0, db: ':memory:', demo: true, logLevel: 'silent' });
+    const server = await createChatServer({
+      port: 0,
+      db: ':memory:',
+      demo: true,
+      logLevel: 'silent',
+    });
     try {
-      const users = await api<{ users: Array<{ id: string }> }>(server.url, null, 'GET', '/demo/users');
+      const users = await api<{ users: Array<{ id: string }> }>(
+        server.url,
+        null,
+        'GET',
+        '/demo/users',
+      );
       expect(users.body.users.map((u) => u.id)).toContain('alice');
-      const minted = await api<{ token: string; demo: boolean }>(server.url, null, 'POST', '/demo/token', { userId: 'alice' });
+      const minted = await api<{ token: string; demo: boolean }>(
+        server.url,
+        null,
+        'POST',
+        '/demo/token',
+        { userId: 'alice' },
+      );
       expect(minted.body.demo).toBe(true);
-      const contacts = await api<{ users: Array<{ id: string }> }>(server.url, minted.body.token, 'GET', '/chat/contacts');
-      expect(contacts.body.users.map((u) => u.id)).toEqual(expect.arrayContaining(['bob', 'carol']));
+      const contacts = await api<{ users: Array<{ id: string }> }>(
+        server.url,
+        minted.body.token,
+        'GET',
+        '/chat/contacts',
+      );
+      expect(contacts.body.users.map((u) => u.id)).toEqual(
+        expect.arrayContaining(['bob', 'carol']),
+      );
       expect((await api(server.url, null, 'POST', '/demo/token', { userId: '' })).status).toBe(400);
     } finally {
       await server.close();

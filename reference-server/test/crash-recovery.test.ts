@@ -16,10 +16,17 @@ describe('durability', () => {
     const first = await spawnServerProcess({ db, env });
     const users = ['ann', 'ben', 'cat', 'dan', 'eve'];
     const tokens = Object.fromEntries(users.map((u) => [u, signToken(u)]));
-    const convo = await api<{ conversation: { id: string } }>(first.url, tokens.ann!, 'POST', '/chat/conversations', { userId: 'ben' });
+    const convo = await api<{ conversation: { id: string } }>(
+      first.url,
+      tokens.ann!,
+      'POST',
+      '/chat/conversations',
+      { userId: 'ben' },
+    );
     const conversationId = convo.body.conversation.id;
     const sockets: TestSocket[] = [];
-    for (const user of ['ann', 'ben']) for (let i = 0; i < 3; i++) sockets.push(await connectSocket(first.url, tokens[user]!));
+    for (const user of ['ann', 'ben'])
+      for (let i = 0; i < 3; i++) sockets.push(await connectSocket(first.url, tokens[user]!));
 
     const acked: Message[] = [];
     let sent = 0;
@@ -31,14 +38,18 @@ describe('durability', () => {
           const next = (): void => {
             if (killed) return resolve();
             const clientMessageId = `s${i}-${sent++}`;
-            socket.emit('sendMessage', { conversationId, content: clientMessageId, clientMessageId }, (ack: { ok: boolean; message?: Message }) => {
-              if (ack.ok && ack.message) acked.push(ack.message);
-              if (acked.length >= 300 && !killed) {
-                killed = true;
-                first.child.kill('SIGKILL');
-              }
-              next();
-            });
+            socket.emit(
+              'sendMessage',
+              { conversationId, content: clientMessageId, clientMessageId },
+              (ack: { ok: boolean; message?: Message }) => {
+                if (ack.ok && ack.message) acked.push(ack.message);
+                if (acked.length >= 300 && !killed) {
+                  killed = true;
+                  first.child.kill('SIGKILL');
+                }
+                next();
+              },
+            );
           };
           socket.once('disconnect', () => resolve());
           for (let k = 0; k < 4; k++) next();
@@ -54,7 +65,12 @@ describe('durability', () => {
       const stored: Message[] = [];
       let after = 0;
       for (;;) {
-        const page = await api<ConversationPageResponse>(second.url, tokens.ann!, 'GET', `/chat/conversations/${conversationId}?limit=200&afterSeq=${after}`);
+        const page = await api<ConversationPageResponse>(
+          second.url,
+          tokens.ann!,
+          'GET',
+          `/chat/conversations/${conversationId}?limit=200&afterSeq=${after}`,
+        );
         stored.push(...page.body.messages);
         if (!page.body.hasMore) break;
         after = page.body.messages.at(-1)!.seq;
@@ -64,7 +80,8 @@ describe('durability', () => {
       const duplicated = stored.length - new Set(stored.map((m) => m.clientMessageId)).size;
       expect({ lost: lost.length, duplicated }).toEqual({ lost: 0, duplicated: 0 });
       expect(stored.map((m) => m.seq)).toEqual(stored.map((_, i) => i + 1));
-      for (const m of acked) expect(byId.get(m.id)).toMatchObject({ seq: m.seq, content: m.content });
+      for (const m of acked)
+        expect(byId.get(m.id)).toMatchObject({ seq: m.seq, content: m.content });
     } finally {
       await second.kill('SIGTERM');
     }

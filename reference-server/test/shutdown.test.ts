@@ -13,7 +13,13 @@ describe('graceful shutdown', () => {
     const db = join(dir, 'chat.db');
     const server = await spawnServerProcess({ db, env: { CHAT_RATE_LIMIT_MESSAGES: '0' } });
     const [ta, tb] = [signToken('amy'), signToken('bo')];
-    const convo = await api<{ conversation: { id: string } }>(server.url, ta, 'POST', '/chat/conversations', { userId: 'bo' });
+    const convo = await api<{ conversation: { id: string } }>(
+      server.url,
+      ta,
+      'POST',
+      '/chat/conversations',
+      { userId: 'bo' },
+    );
     const a = await connectSocket(server.url, ta);
     const b = await connectSocket(server.url, tb);
     const told = nextEvent<SessionEndEvent>(b, 'sessionEnd');
@@ -22,10 +28,18 @@ describe('graceful shutdown', () => {
       { length: 50 },
       (_, i) =>
         new Promise<void>((resolve) => {
-          a.emit('sendMessage', { conversationId: convo.body.conversation.id, content: `t${i}`, clientMessageId: `t${i}` }, (ack: { ok: boolean; message?: Message }) => {
-            if (ack.ok && ack.message) acked.push(ack.message);
-            resolve();
-          });
+          a.emit(
+            'sendMessage',
+            {
+              conversationId: convo.body.conversation.id,
+              content: `t${i}`,
+              clientMessageId: `t${i}`,
+            },
+            (ack: { ok: boolean; message?: Message }) => {
+              if (ack.ok && ack.message) acked.push(ack.message);
+              resolve();
+            },
+          );
           a.once('disconnect', () => resolve());
         }),
     );
@@ -37,7 +51,12 @@ describe('graceful shutdown', () => {
     b.close();
     const again = await spawnServerProcess({ db, port: server.port });
     try {
-      const page = await api<ConversationPageResponse>(again.url, ta, 'GET', `/chat/conversations/${convo.body.conversation.id}?limit=200`);
+      const page = await api<ConversationPageResponse>(
+        again.url,
+        ta,
+        'GET',
+        `/chat/conversations/${convo.body.conversation.id}?limit=200`,
+      );
       const stored = new Set(page.body.messages.map((m) => m.id));
       expect(acked.filter((m) => !stored.has(m.id))).toEqual([]);
     } finally {

@@ -8,8 +8,14 @@ import { CONVERSATION_VIEW_SQL } from '../src/store/sqlite/rows.js';
 const dir = mkdtempSync(join(tmpdir(), 'parley-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function plan(store: SqliteStore, sql: string, params: unknown[] | Record<string, unknown>): string {
-  const rows = store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{ detail: string }>;
+function plan(
+  store: SqliteStore,
+  sql: string,
+  params: unknown[] | Record<string, unknown>,
+): string {
+  const rows = store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{
+    detail: string;
+  }>;
   return rows.map((r) => r.detail).join('\n');
 }
 
@@ -18,7 +24,12 @@ describe('SQLite store', () => {
     const path = join(dir, 'reopen.db');
     const first = new SqliteStore({ path });
     const { conversation } = await first.getOrCreateConversation('a', 'b');
-    await first.appendMessage({ conversationId: conversation.id, senderId: 'a', content: 'x', clientMessageId: '1' });
+    await first.appendMessage({
+      conversationId: conversation.id,
+      senderId: 'a',
+      content: 'x',
+      clientMessageId: '1',
+    });
     await first.close();
     const second = new SqliteStore({ path });
     const versions = second.db.prepare('SELECT version FROM schema_migrations').all();
@@ -33,9 +44,18 @@ describe('SQLite store', () => {
     const store = new SqliteStore({ path: ':memory:' });
     const cases: Array<[string, unknown[] | Record<string, unknown>]> = [
       ['SELECT * FROM messages WHERE conversationId = ? ORDER BY seq DESC LIMIT 50', ['c']],
-      ['SELECT * FROM messages WHERE conversationId = ? AND seq < ? ORDER BY seq DESC LIMIT 50', ['c', 10]],
-      ['SELECT * FROM messages WHERE conversationId = ? AND seq > ? ORDER BY seq ASC LIMIT 50', ['c', 10]],
-      ['SELECT COUNT(*) FROM messages WHERE conversationId = ? AND senderId = ? AND seq > ?', ['c', 'u', 1]],
+      [
+        'SELECT * FROM messages WHERE conversationId = ? AND seq < ? ORDER BY seq DESC LIMIT 50',
+        ['c', 10],
+      ],
+      [
+        'SELECT * FROM messages WHERE conversationId = ? AND seq > ? ORDER BY seq ASC LIMIT 50',
+        ['c', 10],
+      ],
+      [
+        'SELECT COUNT(*) FROM messages WHERE conversationId = ? AND senderId = ? AND seq > ?',
+        ['c', 'u', 1],
+      ],
       [
         'SELECT id FROM conversations WHERE participant1Id = ? AND (activityAt < ? OR (activityAt = ? AND id < ?)) ORDER BY activityAt DESC, id DESC LIMIT 20',
         ['u', 'z', 'z', 'z'],
@@ -54,12 +74,29 @@ describe('SQLite store', () => {
     const store = new SqliteStore({ path: ':memory:' });
     const { conversation } = await store.getOrCreateConversation('a', 'b');
     const results = await Promise.allSettled([
-      store.appendMessage({ conversationId: conversation.id, senderId: 'a', content: 'one', clientMessageId: '1' }),
-      store.appendMessage({ conversationId: 'missing', senderId: 'a', content: 'lost', clientMessageId: '2' }),
-      store.appendMessage({ conversationId: conversation.id, senderId: 'b', content: 'two', clientMessageId: '3' }),
+      store.appendMessage({
+        conversationId: conversation.id,
+        senderId: 'a',
+        content: 'one',
+        clientMessageId: '1',
+      }),
+      store.appendMessage({
+        conversationId: 'missing',
+        senderId: 'a',
+        content: 'lost',
+        clientMessageId: '2',
+      }),
+      store.appendMessage({
+        conversationId: conversation.id,
+        senderId: 'b',
+        content: 'two',
+        clientMessageId: '3',
+      }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect((await store.listMessages(conversation.id, { limit: 10 })).messages.map((m) => m.seq)).toEqual([1, 2]);
+    expect(
+      (await store.listMessages(conversation.id, { limit: 10 })).messages.map((m) => m.seq),
+    ).toEqual([1, 2]);
     await store.close();
   });
 });

@@ -25,9 +25,16 @@ export interface TokenClaims {
 }
 
 /** Signs a token the way a host app's backend would. */
-export function signToken(userId: string, claims: TokenClaims = {}, secret = TEST_JWT_SECRET): string {
+export function signToken(
+  userId: string,
+  claims: TokenClaims = {},
+  secret = TEST_JWT_SECRET,
+): string {
   const { expiresIn = 3600, ...rest } = claims;
-  return jwt.sign({ sub: userId, ...rest }, secret, { algorithm: 'HS256', expiresIn: expiresIn as number });
+  return jwt.sign({ sub: userId, ...rest }, secret, {
+    algorithm: 'HS256',
+    expiresIn: expiresIn as number,
+  });
 }
 
 export interface TestServer {
@@ -39,7 +46,9 @@ export interface TestServer {
 }
 
 /** An in-process server on a free port with an in-memory database and silent logs. */
-export async function startTestServer(options: Partial<ChatServerOptions> = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: Partial<ChatServerOptions> = {},
+): Promise<TestServer> {
   const server = await createChatServer({
     port: 0,
     db: ':memory:',
@@ -58,8 +67,18 @@ export async function startTestServer(options: Partial<ChatServerOptions> = {}):
 }
 
 /** A connected Socket.IO client (rejects with the handshake error's data when refused). */
-export function connectSocket(url: string, token: string, extra: Record<string, unknown> = {}): Promise<TestSocket> {
-  const socket: TestSocket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true, ...extra });
+export function connectSocket(
+  url: string,
+  token: string,
+  extra: Record<string, unknown> = {},
+): Promise<TestSocket> {
+  const socket: TestSocket = io(url, {
+    auth: { token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    ...extra,
+  });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', (error) => {
@@ -70,14 +89,23 @@ export function connectSocket(url: string, token: string, extra: Record<string, 
 }
 
 /** Emits with an ack and resolves with the ack. */
-export function request<T = Record<string, unknown>>(socket: TestSocket, event: string, ...args: unknown[]): Promise<T> {
+export function request<T = Record<string, unknown>>(
+  socket: TestSocket,
+  event: string,
+  ...args: unknown[]
+): Promise<T> {
   return new Promise((resolve) => {
     (socket.emit as (e: string, ...a: unknown[]) => void)(event, ...args, (ack: T) => resolve(ack));
   });
 }
 
 /** Resolves with the next `event` that matches, or rejects after `ms`. */
-export function nextEvent<T>(socket: TestSocket, event: keyof ServerToClientEvents, ms = 3000, match: (p: T) => boolean = () => true): Promise<T> {
+export function nextEvent<T>(
+  socket: TestSocket,
+  event: keyof ServerToClientEvents,
+  ms = 3000,
+  match: (p: T) => boolean = () => true,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const listener = (payload: T): void => {
       if (!match(payload)) return;
@@ -155,12 +183,23 @@ export async function spawnServerProcess(opts: {
   args?: string[];
 }): Promise<ServerProcess> {
   const port = opts.port ?? (await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', BIN, '--port', String(port), '--db', opts.db, ...(opts.args ?? [])], {
-    env: { ...process.env, CHAT_JWT_SECRET: TEST_JWT_SECRET, CHAT_LOG_LEVEL: 'warn', ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', BIN, '--port', String(port), '--db', opts.db, ...(opts.args ?? [])],
+    {
+      env: {
+        ...process.env,
+        CHAT_JWT_SECRET: TEST_JWT_SECRET,
+        CHAT_LOG_LEVEL: 'warn',
+        ...opts.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
@@ -168,7 +207,9 @@ export async function spawnServerProcess(opts: {
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`chat-server exited with ${code} before listening:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`chat-server exited with ${code} before listening:\n${output}`)),
+    );
   });
   return {
     url: `http://127.0.0.1:${port}`,

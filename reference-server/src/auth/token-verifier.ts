@@ -31,19 +31,27 @@ const httpUrl = z
   .max(2048, 'picture is longer than 2048 characters');
 
 const claimsSchema = z.object({
-  sub: z.string('sub claim is required').min(1, 'sub is empty').max(128, 'sub is longer than 128 characters'),
+  sub: z
+    .string('sub claim is required')
+    .min(1, 'sub is empty')
+    .max(128, 'sub is longer than 128 characters'),
   exp: z.number('exp claim is required'),
   name: z.string().max(100, 'name claim is longer than 100 characters').optional(),
   picture: httpUrl.optional(),
 });
 
 /** Picks the one algorithm the server accepts, from the kind of key it was given. */
-function pinAlgorithm(options: TokenVerifierOptions): { algorithm: Algorithm; key: string | KeyObject } {
+function pinAlgorithm(options: TokenVerifierOptions): {
+  algorithm: Algorithm;
+  key: string | KeyObject;
+} {
   if (options.publicKey) {
     const key = createPublicKey(options.publicKey);
     if (key.asymmetricKeyType === 'rsa') return { algorithm: 'RS256', key };
     if (key.asymmetricKeyType === 'ec') return { algorithm: 'ES256', key };
-    throw new Error(`Unsupported public key type ${key.asymmetricKeyType}: use an RSA or P-256 EC key`);
+    throw new Error(
+      `Unsupported public key type ${key.asymmetricKeyType}: use an RSA or P-256 EC key`,
+    );
   }
   if (options.secret) return { algorithm: 'HS256', key: options.secret };
   throw new Error('No JWT key configured: set --jwt-secret or --jwt-public-key');
@@ -54,7 +62,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: stri
   const { algorithm, key } = pinAlgorithm(options);
   return (token) => {
     if (token.length > MAX_TOKEN_LENGTH) {
-      throw new ChatServerError('unauthorized', `Token is longer than ${MAX_TOKEN_LENGTH} characters`);
+      throw new ChatServerError(
+        'unauthorized',
+        `Token is longer than ${MAX_TOKEN_LENGTH} characters`,
+      );
     }
     let payload: unknown;
     try {
@@ -72,7 +83,10 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: stri
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) {
-      throw new ChatServerError('unauthorized', `Invalid token: ${claims.error.issues[0]?.message}`);
+      throw new ChatServerError(
+        'unauthorized',
+        `Invalid token: ${claims.error.issues[0]?.message}`,
+      );
     }
     return {
       userId: claims.data.sub,
@@ -86,6 +100,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): (token: stri
 /** Reads `Authorization: Bearer <token>`. */
 export function bearerToken(header: string | undefined): string {
   const match = header ? /^Bearer ([^\s]+)$/i.exec(header) : null;
-  if (!match) throw new ChatServerError('unauthorized', 'Missing Authorization: Bearer <token> header');
+  if (!match)
+    throw new ChatServerError('unauthorized', 'Missing Authorization: Bearer <token> header');
   return match[1]!;
 }

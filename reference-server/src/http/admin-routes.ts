@@ -17,7 +17,10 @@ export function adminRoutes(service: ChatService, adminKey: string): Router {
   const requireKey: RequestHandler = (req, _res, next) => {
     const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
     if (!match || !sameSecret(match[1]!, adminKey)) {
-      throw new ChatServerError('unauthorized', 'Admin routes need Authorization: Bearer <admin key>');
+      throw new ChatServerError(
+        'unauthorized',
+        'Admin routes need Authorization: Bearer <admin key>',
+      );
     }
     next();
   };

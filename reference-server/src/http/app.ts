@@ -57,7 +57,10 @@ export function createApp(options: AppOptions): Express {
       // The widget bundle is loaded by other origins' pages; the API itself is bearer-authenticated.
       crossOriginResourcePolicy: { policy: 'cross-origin' },
       contentSecurityPolicy: {
-        directives: { upgradeInsecureRequests: null, 'img-src': ["'self'", 'data:', 'https:', 'http:'] },
+        directives: {
+          upgradeInsecureRequests: null,
+          'img-src': ["'self'", 'data:', 'https:', 'http:'],
+        },
       },
     }),
   );
@@ -70,7 +73,10 @@ export function createApp(options: AppOptions): Express {
   app.get('/widget/chat-widget.js', (_req, res) => {
     res.setHeader('Access-Control-Allow-Origin', '*');
     if (!existsSync(options.widgetBundlePath)) {
-      sendError(res, new ChatServerError('not_found', 'Widget bundle not built: run `npm run build`'));
+      sendError(
+        res,
+        new ChatServerError('not_found', 'Widget bundle not built: run `npm run build`'),
+      );
       return;
     }
     res.type('application/javascript').sendFile(options.widgetBundlePath, { maxAge: '5m' });
@@ -89,8 +95,16 @@ export function createApp(options: AppOptions): Express {
   });
   const json = express.json({ limit: options.bodyLimit, strict: true });
 
-  app.use('/chat', checkOrigin, corsFor, json, authenticate(options.verify, service), chatRoutes(service));
-  if (options.adminKey) app.use('/admin', checkOrigin, json, adminRoutes(service, options.adminKey));
+  app.use(
+    '/chat',
+    checkOrigin,
+    corsFor,
+    json,
+    authenticate(options.verify, service),
+    chatRoutes(service),
+  );
+  if (options.adminKey)
+    app.use('/admin', checkOrigin, json, adminRoutes(service, options.adminKey));
   if (options.demo) {
     app.use('/demo', checkOrigin, demoRoutes(service, options.demo.secret));
     app.use('/examples', express.static(options.demo.examplesDir, { index: 'index.html' }));

@@ -8,7 +8,10 @@ export function identityOf(res: { locals: Record<string, unknown> }): Identity {
   return res.locals.identity as Identity;
 }
 
-export function authenticate(verify: (token: string) => Identity, service: ChatService): RequestHandler {
+export function authenticate(
+  verify: (token: string) => Identity,
+  service: ChatService,
+): RequestHandler {
   return async (req, res, next) => {
     const identity = verify(bearerToken(req.headers.authorization));
     await service.limits.consume('requests', identity.userId);

@@ -20,7 +20,10 @@ export function chatRoutes(service: ChatService): Router {
 
   router.post('/conversations', async (req, res) => {
     const body = parse(schemas.createConversationBody, req.body, 'body');
-    const { conversation, created } = await service.createConversation(identityOf(res).userId, body.userId);
+    const { conversation, created } = await service.createConversation(
+      identityOf(res).userId,
+      body.userId,
+    );
     res.status(created ? 201 : 200).json({ conversation });
   });
 

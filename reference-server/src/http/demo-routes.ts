@@ -14,7 +14,11 @@ export const DEMO_USERS = [
  * Demo mode only: mints tokens for any user id, which is exactly what a real deployment must
  * never do (the host app's backend signs tokens for its own signed-in user).
  */
-export function demoRoutes(service: ChatService, secret: string, tokenTtlSeconds = 12 * 3600): Router {
+export function demoRoutes(
+  service: ChatService,
+  secret: string,
+  tokenTtlSeconds = 12 * 3600,
+): Router {
   const router = Router();
   router.use(express.json({ limit: '4kb' }));
 

@@ -28,7 +28,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     } else {
       error = toChatServerError(err);
     }
-    if (error.code === 'internal') logger.error({ err, method: req.method, path: req.path }, 'request failed');
+    if (error.code === 'internal')
+      logger.error({ err, method: req.method, path: req.path }, 'request failed');
     sendError(res, error);
   };
 }

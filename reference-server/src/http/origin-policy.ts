@@ -14,7 +14,9 @@ export class OriginPolicy {
 
   /** Adds the server's own origin once its port is known. */
   addOwn(host: string, port: number): void {
-    const hosts = LOOPBACK.has(host) ? ['127.0.0.1', 'localhost', '[::1]'] : [host.includes(':') ? `[${host}]` : host];
+    const hosts = LOOPBACK.has(host)
+      ? ['127.0.0.1', 'localhost', '[::1]']
+      : [host.includes(':') ? `[${host}]` : host];
     for (const h of hosts) this.allowed.add(`http://${h}:${port}`);
   }
 

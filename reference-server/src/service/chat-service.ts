@@ -39,7 +39,9 @@ const MAX_CONTENT = 4000;
 const PROFILE_CACHE_SIZE = 50_000;
 
 function otherOf(conversation: ConversationRecord, me: string): string {
-  return conversation.participant1Id === me ? conversation.participant2Id : conversation.participant1Id;
+  return conversation.participant1Id === me
+    ? conversation.participant2Id
+    : conversation.participant1Id;
 }
 
 function encodeCursor(cursor: ConversationCursor): string {
@@ -48,7 +50,9 @@ function encodeCursor(cursor: ConversationCursor): string {
 
 function decodeCursor(cursor: string): ConversationCursor {
   try {
-    const [activityAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    const [activityAt, id] = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    ) as unknown[];
     if (typeof activityAt === 'string' && typeof id === 'string') return { activityAt, id };
   } catch {
     // Falls through to the refusal below.
@@ -72,7 +76,12 @@ export class ChatService {
     options: ChatServiceOptions = {},
   ) {
     this.requireConnections = options.requireConnections ?? false;
-    this.presence = new Presence(store, sink, logger, Math.min(options.offlineGraceMs ?? 2000, 3000));
+    this.presence = new Presence(
+      store,
+      sink,
+      logger,
+      Math.min(options.offlineGraceMs ?? 2000, 3000),
+    );
     this.typing = new TypingTracker(sink, options.typingExpiryMs ?? 6000);
     this.limits = new RateLimits(options.rateLimits);
   }
@@ -81,16 +90,26 @@ export class ChatService {
   async touch(identity: Identity): Promise<void> {
     const key = `${identity.name ?? '\u0000'}\u0001${identity.avatarUrl ?? '\u0000'}`;
     if (this.profiles.get(identity.userId) === key) return;
-    await this.store.upsertUser({ id: identity.userId, name: identity.name, avatarUrl: identity.avatarUrl });
+    await this.store.upsertUser({
+      id: identity.userId,
+      name: identity.name,
+      avatarUrl: identity.avatarUrl,
+    });
     if (this.profiles.size >= PROFILE_CACHE_SIZE) this.profiles.clear();
     this.profiles.set(identity.userId, key);
   }
 
-  async listConversations(me: string, limit: number, cursor?: string): Promise<ListConversationsResponse> {
+  async listConversations(
+    me: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<ListConversationsResponse> {
     const after = cursor ? decodeCursor(cursor) : null;
     const { views, next } = await this.store.listConversationViews(me, limit, after);
     return {
-      conversations: views.map((v) => toConversation(v, me, this.presence.isOnline(v.otherUser.id))),
+      conversations: views.map((v) =>
+        toConversation(v, me, this.presence.isOnline(v.otherUser.id)),
+      ),
       nextCursor: next ? encodeCursor(next) : null,
     };
   }
@@ -111,19 +130,31 @@ export class ChatService {
     return { conversation, messages: page.messages.map(toMessage), hasMore: page.hasMore };
   }
 
-  async createConversation(me: string, otherId: string): Promise<{ conversation: Conversation; created: boolean }> {
+  async createConversation(
+    me: string,
+    otherId: string,
+  ): Promise<{ conversation: Conversation; created: boolean }> {
     const record = await this.openWith(me, otherId);
-    return { conversation: await this.getConversation(me, record.conversation.id), created: record.created };
+    return {
+      conversation: await this.getConversation(me, record.conversation.id),
+      created: record.created,
+    };
   }
 
-  async sendMessage(me: string, input: SendInput): Promise<{ message: Message; duplicate: boolean }> {
+  async sendMessage(
+    me: string,
+    input: SendInput,
+  ): Promise<{ message: Message; duplicate: boolean }> {
     await this.limits.consume('messages', me);
     const length = [...input.content].length;
     if (input.content.trim().length === 0) {
       throw new ChatServerError('bad_request', 'content: must not be empty or whitespace only');
     }
     if (length > MAX_CONTENT) {
-      throw new ChatServerError('payload_too_large', `content: ${length} characters, at most ${MAX_CONTENT}`);
+      throw new ChatServerError(
+        'payload_too_large',
+        `content: ${length} characters, at most ${MAX_CONTENT}`,
+      );
     }
     let conversation: ConversationRecord;
     if (input.conversationId !== undefined) {
@@ -149,7 +180,12 @@ export class ChatService {
     return { message: dto, duplicate };
   }
 
-  async setTyping(me: string, socketId: string, conversationId: string, isTyping: boolean): Promise<void> {
+  async setTyping(
+    me: string,
+    socketId: string,
+    conversationId: string,
+    isTyping: boolean,
+  ): Promise<void> {
     await this.limits.consume('typing', me);
     const conversation = await this.store.getConversation(conversationId, me);
     if (!conversation) throw new ChatServerError('not_found', 'Conversation not found');
@@ -180,9 +216,20 @@ export class ChatService {
     }
     const update = await this.store.markRead(conversationId, me, seq);
     if (update.changed) {
-      const event = { conversationId, readerId: me, messageId: readMessageId, seq: update.seq, readAt: update.readAt };
+      const event = {
+        conversationId,
+        readerId: me,
+        messageId: readMessageId,
+        seq: update.seq,
+        readAt: update.readAt,
+      };
       this.sink.emit([otherOf(conversation, me)], 'messageRead', event);
-      this.sink.emit([me], 'messageRead', event, originSocketId ? { exceptSocketId: originSocketId } : {});
+      this.sink.emit(
+        [me],
+        'messageRead',
+        event,
+        originSocketId ? { exceptSocketId: originSocketId } : {},
+      );
     }
     return {
       conversationId,
@@ -222,7 +269,10 @@ export class ChatService {
     this.presence.disconnected(me);
   }
 
-  async adminUpsertUser(id: string, profile: { name?: string | null; avatarUrl?: string | null }): Promise<User> {
+  async adminUpsertUser(
+    id: string,
+    profile: { name?: string | null; avatarUrl?: string | null },
+  ): Promise<User> {
     await this.store.upsertUser({ id, ...profile });
     this.profiles.delete(id);
     const [user] = await this.store.getUsers([id]);
@@ -244,13 +294,25 @@ export class ChatService {
     }
   }
 
-  private async openWith(me: string, otherId: string): Promise<{ conversation: ConversationRecord; created: boolean }> {
-    if (otherId === me) throw new ChatServerError('bad_request', 'userId: you cannot start a conversation with yourself');
+  private async openWith(
+    me: string,
+    otherId: string,
+  ): Promise<{ conversation: ConversationRecord; created: boolean }> {
+    if (otherId === me)
+      throw new ChatServerError(
+        'bad_request',
+        'userId: you cannot start a conversation with yourself',
+      );
     await this.checkPolicy(me, otherId);
     const result = await this.store.getOrCreateConversation(me, otherId);
     if (result.created) {
       const view = await this.store.getConversationView(result.conversation.id, otherId);
-      if (view) this.sink.emit([otherId], 'conversation', toConversation(view, otherId, this.presence.isOnline(me)));
+      if (view)
+        this.sink.emit(
+          [otherId],
+          'conversation',
+          toConversation(view, otherId, this.presence.isOnline(me)),
+        );
     }
     return result;
   }

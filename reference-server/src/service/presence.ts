@@ -61,7 +61,8 @@ export class Presence {
     for (const timer of this.pendingOffline.values()) clearTimeout(timer);
     this.pendingOffline.clear();
     const at = new Date().toISOString();
-    for (const userId of [...users, ...this.sockets.keys()]) await this.store.setLastSeen(userId, at);
+    for (const userId of [...users, ...this.sockets.keys()])
+      await this.store.setLastSeen(userId, at);
     this.sockets.clear();
   }
 }

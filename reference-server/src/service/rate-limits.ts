@@ -14,7 +14,12 @@ export interface RateLimitOptions {
 
 export type RateLimitKind = keyof RateLimitOptions;
 
-const DEFAULTS: Required<RateLimitOptions> = { messages: 20, typing: 5, requests: 50, handshakes: 20 };
+const DEFAULTS: Required<RateLimitOptions> = {
+  messages: 20,
+  typing: 5,
+  requests: 50,
+  handshakes: 20,
+};
 
 /**
  * N a second with bursts of 2N: a 1 s window of N points, backed by a 10 s window of N extra
@@ -46,7 +51,9 @@ export class RateLimits {
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
       const retryAfter = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-      throw new ChatServerError('rate_limited', `Too many ${kind}: retry in ${retryAfter} s`, { retryAfter });
+      throw new ChatServerError('rate_limited', `Too many ${kind}: retry in ${retryAfter} s`, {
+        retryAfter,
+      });
     }
   }
 }

@@ -18,7 +18,13 @@ export class TypingTracker {
     private readonly expiryMs: number,
   ) {}
 
-  set(userId: string, socketId: string, conversationId: string, otherId: string, isTyping: boolean): void {
+  set(
+    userId: string,
+    socketId: string,
+    conversationId: string,
+    otherId: string,
+    isTyping: boolean,
+  ): void {
     const key = `${userId}\u0000${conversationId}`;
     const current = this.typists.get(key);
     if (!isTyping) {

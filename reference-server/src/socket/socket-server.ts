@@ -21,8 +21,18 @@ interface SocketData {
   identity: Identity;
 }
 
-export type ChatIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-type ChatSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type ChatIo = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
+type ChatSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 
 export interface TestHooks {
   /** Return true to drop the live `message` event to that recipient (the message stays stored). */
@@ -31,7 +41,10 @@ export interface TestHooks {
 
 /** The payload type of an event's ack, read off the protocol's event map. */
 type AckOf<E extends keyof ClientToServerEvents> =
-  Parameters<ClientToServerEvents[E]> extends [...unknown[], infer Callback extends AckCallback<never>]
+  Parameters<ClientToServerEvents[E]> extends [
+    ...unknown[],
+    infer Callback extends AckCallback<never>,
+  ]
     ? Omit<Extract<Parameters<Callback>[0], { ok: true }>, 'ok'>
     : never;
 
@@ -45,7 +58,9 @@ export function socketSink(io: ChatIo, hooks: TestHooks = {}): EventSink {
     emit(userIds, event, payload, options) {
       for (const userId of new Set(userIds)) {
         if (event === 'message' && hooks.dropMessageEvent?.(payload as Message, userId)) continue;
-        const target = options?.exceptSocketId ? io.to(room(userId)).except(options.exceptSocketId) : io.to(room(userId));
+        const target = options?.exceptSocketId
+          ? io.to(room(userId)).except(options.exceptSocketId)
+          : io.to(room(userId));
         (target.emit as (e: string, p: unknown) => boolean)(event, payload);
       }
     },
@@ -73,11 +88,7 @@ function handshakeError(error: ChatServerError): Error {
 }
 
 /** Runs a handler and answers its ack with `{ ok: true, ... }` or `{ ok: false, error }`. */
-function handle<T extends object>(
-  logger: Logger,
-  callback: unknown,
-  work: () => Promise<T>,
-): void {
+function handle<T extends object>(logger: Logger, callback: unknown, work: () => Promise<T>): void {
   if (typeof callback !== 'function') return; // Without an ack there is nobody to answer.
   const reply = callback as (ack: Ack<T>) => void;
   work().then(
@@ -104,7 +115,10 @@ export function attachSocketHandlers(
       .then(() => {
         const token: unknown = socket.handshake.auth?.token;
         if (typeof token !== 'string' || token.length === 0) {
-          throw new ChatServerError('unauthorized', 'Missing token: connect with io(url, { auth: { token } })');
+          throw new ChatServerError(
+            'unauthorized',
+            'Missing token: connect with io(url, { auth: { token } })',
+          );
         }
         const identity = verify(token);
         socket.data.identity = identity;
@@ -119,13 +133,18 @@ export function attachSocketHandlers(
   io.on('connection', (socket: ChatSocket) => {
     const { userId, expiresAt } = socket.data.identity;
     void socket.join(room(userId));
-    service.socketConnected(userId).catch((error: unknown) => logger.error({ err: error }, 'presence failed'));
+    service
+      .socketConnected(userId)
+      .catch((error: unknown) => logger.error({ err: error }, 'presence failed'));
 
     let expiryTimer: NodeJS.Timeout | undefined;
     const armExpiry = (): void => {
       const wait = expiresAt - Date.now();
       if (wait <= 0) {
-        socket.emit('sessionEnd', { code: 'token_expired', message: 'Token has expired: reconnect with a new one' });
+        socket.emit('sessionEnd', {
+          code: 'token_expired',
+          message: 'Token has expired: reconnect with a new one',
+        });
         socket.disconnect(true);
         return;
       }
@@ -138,10 +157,13 @@ export function attachSocketHandlers(
       work: (payload: unknown) => Promise<AckOf<E>>,
     ): void => {
       // Untyped on purpose: a client may send anything, in any arity; the schema decides.
-      (socket.on as (e: string, listener: (...args: unknown[]) => void) => void)(event, (...args) => {
-        const callback = args.at(-1);
-        handle(logger, callback, () => work(args.length > 1 ? args[0] : undefined));
-      });
+      (socket.on as (e: string, listener: (...args: unknown[]) => void) => void)(
+        event,
+        (...args) => {
+          const callback = args.at(-1);
+          handle(logger, callback, () => work(args.length > 1 ? args[0] : undefined));
+        },
+      );
     };
 
     on('join', async () => ({ userId }));

@@ -15,15 +15,31 @@ async function badTokens(): Promise<Array<[string, string, string]>> {
   const user = t.user('mallory');
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return [
-    ['forged (wrong secret)', jwt.sign({ sub: user }, 'another-secret-that-is-32-bytes-long!!', { expiresIn: 60 }), 'unauthorized'],
-    ['alg none', `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: user, exp: now + 60 })}.`, 'unauthorized'],
-    ['RS256 with an unknown key', jwt.sign({ sub: user }, privateKey, { algorithm: 'RS256', expiresIn: 60 }), 'unauthorized'],
+    [
+      'forged (wrong secret)',
+      jwt.sign({ sub: user }, 'another-secret-that-is-32-bytes-long!!', { expiresIn: 60 }),
+      'unauthorized',
+    ],
+    [
+      'alg none',
+      `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: user, exp: now + 60 })}.`,
+      'unauthorized',
+    ],
+    [
+      'RS256 with an unknown key',
+      jwt.sign({ sub: user }, privateKey, { algorithm: 'RS256', expiresIn: 60 }),
+      'unauthorized',
+    ],
     ['garbage', 'not-a-jwt', 'unauthorized'],
     ['expired', await t.token(user, { expiresIn: -30 }), 'token_expired'],
     ['without exp', t.sign({ sub: user, iat: now }), 'unauthorized'],
     ['without sub', t.sign({ exp: now + 60 }), 'unauthorized'],
     ['not yet valid', t.sign({ sub: user, exp: now + 120, nbf: now + 60 }), 'unauthorized'],
-    ['name over 100 characters', t.sign({ sub: user, exp: now + 60, name: 'x'.repeat(101) }), 'unauthorized'],
+    [
+      'name over 100 characters',
+      t.sign({ sub: user, exp: now + 60, name: 'x'.repeat(101) }),
+      'unauthorized',
+    ],
     ['oversized', t.sign({ sub: user, exp: now + 60, pad: 'x'.repeat(10_000) }), 'unauthorized'],
   ];
 }
@@ -38,11 +54,15 @@ describe('authentication', () => {
   it('refuses REST calls without a token', async () => {
     const res = await api(target().url, null, 'GET', '/chat/conversations');
     expect(res.status).toBe(401);
-    expect(res.body).toMatchObject({ error: { code: 'unauthorized', message: expect.any(String) } });
+    expect(res.body).toMatchObject({
+      error: { code: 'unauthorized', message: expect.any(String) },
+    });
   });
 
   it('refuses a malformed Authorization header', async () => {
-    const res = await api(target().url, null, 'GET', '/chat/conversations', undefined, { authorization: 'Token abc' });
+    const res = await api(target().url, null, 'GET', '/chat/conversations', undefined, {
+      authorization: 'Token abc',
+    });
     expect(res.status).toBe(401);
   });
 
@@ -77,13 +97,32 @@ describe('authentication', () => {
     const t = target();
     const viewer = t.user('viewer');
     const subject = t.user('subject');
-    await api(t.url, await t.token(subject, { name: 'Zed First', picture: 'https://img.example/z.png' }), 'GET', '/chat/unread-count');
+    await api(
+      t.url,
+      await t.token(subject, { name: 'Zed First', picture: 'https://img.example/z.png' }),
+      'GET',
+      '/chat/unread-count',
+    );
     const res = await api<{ conversation: { otherUser: { name: string; avatarUrl: string } } }>(
-      t.url, await t.token(viewer), 'POST', '/chat/conversations', { userId: subject });
-    expect(res.body.conversation.otherUser).toMatchObject({ id: subject, name: 'Zed First', avatarUrl: 'https://img.example/z.png' });
+      t.url,
+      await t.token(viewer),
+      'POST',
+      '/chat/conversations',
+      { userId: subject },
+    );
+    expect(res.body.conversation.otherUser).toMatchObject({
+      id: subject,
+      name: 'Zed First',
+      avatarUrl: 'https://img.example/z.png',
+    });
     await api(t.url, await t.token(subject, { name: 'Zed Second' }), 'GET', '/chat/unread-count');
     const again = await api<{ conversation: { otherUser: { name: string } } }>(
-      t.url, await t.token(viewer), 'POST', '/chat/conversations', { userId: subject });
+      t.url,
+      await t.token(viewer),
+      'POST',
+      '/chat/conversations',
+      { userId: subject },
+    );
     expect(again.status).toBe(200);
     expect(again.body.conversation.otherUser.name).toBe('Zed Second');
   });

@@ -11,21 +11,40 @@ describe('contacts', () => {
     const tag = t.user('tag').slice(-8);
     const me = t.user('me');
     const token = await t.token(me, { name: `Zq${tag} Me` });
-    for (const [id, name] of [[t.user('u1'), `Zq${tag} Alpha`], [t.user('u2'), `Zq${tag} Beta`], [t.user('u3'), `Other ${tag}`]] as const) {
+    for (const [id, name] of [
+      [t.user('u1'), `Zq${tag} Alpha`],
+      [t.user('u2'), `Zq${tag} Beta`],
+      [t.user('u3'), `Other ${tag}`],
+    ] as const) {
       await api(t.url, await t.token(id, { name }), 'GET', '/chat/unread-count');
     }
-    const res = await api<ContactsResponse>(t.url, token, 'GET', `/chat/contacts?query=${encodeURIComponent(`zq${tag}`)}`);
+    const res = await api<ContactsResponse>(
+      t.url,
+      token,
+      'GET',
+      `/chat/contacts?query=${encodeURIComponent(`zq${tag}`)}`,
+    );
     expect(res.status).toBe(200);
     expect(res.body.users.map((u) => u.name).sort()).toEqual([`Zq${tag} Alpha`, `Zq${tag} Beta`]);
     expect(res.body.users.every((u) => u.id !== me)).toBe(true);
     expect(res.body.users[0]).toMatchObject({ online: false, avatarUrl: null });
-    const limited = await api<ContactsResponse>(t.url, token, 'GET', `/chat/contacts?query=Zq${tag}&limit=1`);
+    const limited = await api<ContactsResponse>(
+      t.url,
+      token,
+      'GET',
+      `/chat/contacts?query=Zq${tag}&limit=1`,
+    );
     expect(limited.body.users).toHaveLength(1);
   });
 
   it('treats LIKE wildcards in the query as text', async () => {
     const t = target();
-    const res = await api<ContactsResponse>(t.url, await t.token(t.user('w')), 'GET', '/chat/contacts?query=%25');
+    const res = await api<ContactsResponse>(
+      t.url,
+      await t.token(t.user('w')),
+      'GET',
+      '/chat/contacts?query=%25',
+    );
     expect(res.status).toBe(200);
     expect(res.body.users.every((u) => (u.name ?? u.id).startsWith('%'))).toBe(true);
   });

@@ -6,7 +6,10 @@ import { openTarget } from './target.js';
 import type { Target } from './target.js';
 
 /** Opens the target for the file's tests and closes every socket they opened. */
-export function useTarget(): { target: () => Target; socket: (token: string) => Promise<TestSocket> } {
+export function useTarget(): {
+  target: () => Target;
+  socket: (token: string) => Promise<TestSocket>;
+} {
   let target: Target | undefined;
   const sockets: TestSocket[] = [];
   beforeAll(async () => {
@@ -35,14 +38,24 @@ export interface Pair {
 }
 
 /** Two fresh users and their conversation. */
-export async function makePair(target: Target, labels: [string, string] = ['a', 'b']): Promise<Pair> {
+export async function makePair(
+  target: Target,
+  labels: [string, string] = ['a', 'b'],
+): Promise<Pair> {
   const a = target.user(labels[0]);
   const b = target.user(labels[1]);
   const tokenA = await target.token(a, { name: `User ${labels[0]}` });
   const tokenB = await target.token(b, { name: `User ${labels[1]}` });
   await api(target.url, tokenB, 'GET', '/chat/unread-count'); // b becomes known to the server
-  const res = await api<{ conversation: Conversation }>(target.url, tokenA, 'POST', '/chat/conversations', { userId: b });
-  if (res.status !== 201) throw new Error(`create conversation: ${res.status} ${JSON.stringify(res.body)}`);
+  const res = await api<{ conversation: Conversation }>(
+    target.url,
+    tokenA,
+    'POST',
+    '/chat/conversations',
+    { userId: b },
+  );
+  if (res.status !== 201)
+    throw new Error(`create conversation: ${res.status} ${JSON.stringify(res.body)}`);
   return { a, b, tokenA, tokenB, conversation: res.body.conversation };
 }
 

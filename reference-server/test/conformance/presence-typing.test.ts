@@ -53,10 +53,20 @@ describe('typing', () => {
     const leaked = collect<TypingEvent>(outsider, 'typing');
     const echoed = collect<TypingEvent>(a, 'typing');
     const started = nextEvent<TypingEvent>(b, 'typing');
-    expect(await request(a, 'typing', { conversationId: pair.conversation.id, isTyping: true })).toEqual({ ok: true });
-    expect(await started).toEqual({ conversationId: pair.conversation.id, userId: pair.a, isTyping: true });
+    expect(
+      await request(a, 'typing', { conversationId: pair.conversation.id, isTyping: true }),
+    ).toEqual({ ok: true });
+    expect(await started).toEqual({
+      conversationId: pair.conversation.id,
+      userId: pair.a,
+      isTyping: true,
+    });
     const stopped = nextEvent<TypingEvent>(b, 'typing');
-    await request(a, 'sendMessage', { conversationId: pair.conversation.id, content: 'done', clientMessageId: 'ty1' });
+    await request(a, 'sendMessage', {
+      conversationId: pair.conversation.id,
+      content: 'done',
+      clientMessageId: 'ty1',
+    });
     expect((await stopped).isTyping).toBe(false);
     await sleep(100);
     expect(leaked).toEqual([]);
@@ -85,14 +95,20 @@ describe('typing', () => {
     expect(events.map((e) => e.isTyping)).toEqual([true, false]);
   }, 15_000);
 
-  it('refuses malformed typing payloads and other pairs\' conversations', async () => {
+  it("refuses malformed typing payloads and other pairs' conversations", async () => {
     const t = target();
     const pair = await makePair(t);
     const a = await socket(pair.tokenA);
     const c = await socket(await t.token(t.user('c')));
-    const bad = await request(a, 'typing', { conversationId: pair.conversation.id, isTyping: 'yes' });
+    const bad = await request(a, 'typing', {
+      conversationId: pair.conversation.id,
+      isTyping: 'yes',
+    });
     expect(bad).toMatchObject({ ok: false, error: { code: 'bad_request' } });
-    const hidden = await request(c, 'typing', { conversationId: pair.conversation.id, isTyping: true });
+    const hidden = await request(c, 'typing', {
+      conversationId: pair.conversation.id,
+      isTyping: true,
+    });
     expect(hidden).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 

@@ -35,7 +35,7 @@ export async function openTarget(): Promise<Target> {
     };
   }
   const secret = process.env.CONFORMANCE_JWT_SECRET;
-  if (!secret) throw new Error('conformance: set --jwt-secret (the backend\'s HS256 secret)');
+  if (!secret) throw new Error("conformance: set --jwt-secret (the backend's HS256 secret)");
   return {
     url: url.replace(/\/$/, ''),
     local: false,

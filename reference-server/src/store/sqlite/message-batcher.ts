@@ -51,7 +51,11 @@ export class MessageBatcher {
         this.bump.run(row.seq, row.id, at, at, at, input.conversationId);
         return { message: toMessage(row), duplicate: false };
       }
-      const existing = this.byClientId.get(input.conversationId, input.senderId, input.clientMessageId);
+      const existing = this.byClientId.get(
+        input.conversationId,
+        input.senderId,
+        input.clientMessageId,
+      );
       if (!existing) throw new Error(`conversation ${input.conversationId} not found`);
       return { message: toMessage(existing), duplicate: true };
     });

@@ -70,7 +70,9 @@ export function migrate(db: Database.Database): number {
       .all()
       .map((row) => row.version),
   );
-  const record = db.prepare('INSERT INTO schema_migrations (version, name, appliedAt) VALUES (?, ?, ?)');
+  const record = db.prepare(
+    'INSERT INTO schema_migrations (version, name, appliedAt) VALUES (?, ?, ?)',
+  );
   let count = 0;
   for (const migration of MIGRATIONS) {
     if (applied.has(migration.version)) continue;

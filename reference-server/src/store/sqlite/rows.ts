@@ -1,4 +1,9 @@
-import type { ConversationRecord, ConversationView, MessageRecord, UserRecord } from '../chat-store.js';
+import type {
+  ConversationRecord,
+  ConversationView,
+  MessageRecord,
+  UserRecord,
+} from '../chat-store.js';
 
 export interface MessageRow {
   id: string;
@@ -98,5 +103,10 @@ export function toView(row: ConversationViewRow): ConversationView {
           createdAt: row.m_createdAt as string,
           updatedAt: row.m_updatedAt as string,
         };
-  return { conversation: toConversation(row), otherUser, lastMessage, unreadCount: row.unreadCount };
+  return {
+    conversation: toConversation(row),
+    otherUser,
+    lastMessage,
+    unreadCount: row.unreadCount,
+  };
 }

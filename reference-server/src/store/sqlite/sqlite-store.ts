@@ -78,13 +78,23 @@ export class SqliteStore implements ChatStore {
       conversationByPair: db.prepare<[string, string], ConversationRow>(
         'SELECT * FROM conversations WHERE participant1Id = ? AND participant2Id = ?',
       ),
-      conversationById: db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
-      conversationView: db.prepare<{ id: string; me: string }, ConversationViewRow>(CONVERSATION_VIEW_SQL),
-      pageP1: db.prepare<[string, string, string, string, number], { id: string; activityAt: string }>(`
+      conversationById: db.prepare<[string], ConversationRow>(
+        'SELECT * FROM conversations WHERE id = ?',
+      ),
+      conversationView: db.prepare<{ id: string; me: string }, ConversationViewRow>(
+        CONVERSATION_VIEW_SQL,
+      ),
+      pageP1: db.prepare<
+        [string, string, string, string, number],
+        { id: string; activityAt: string }
+      >(`
         SELECT id, activityAt FROM conversations WHERE participant1Id = ?
           AND (activityAt < ? OR (activityAt = ? AND id < ?))
         ORDER BY activityAt DESC, id DESC LIMIT ?`),
-      pageP2: db.prepare<[string, string, string, string, number], { id: string; activityAt: string }>(`
+      pageP2: db.prepare<
+        [string, string, string, string, number],
+        { id: string; activityAt: string }
+      >(`
         SELECT id, activityAt FROM conversations WHERE participant2Id = ?
           AND (activityAt < ? OR (activityAt = ? AND id < ?))
         ORDER BY activityAt DESC, id DESC LIMIT ?`),
@@ -97,7 +107,9 @@ export class SqliteStore implements ChatStore {
       after: db.prepare<[string, number, number], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversationId = ? AND seq > ? ORDER BY seq ASC LIMIT ?`,
       ),
-      messageById: db.prepare<[string], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`),
+      messageById: db.prepare<[string], MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`,
+      ),
       setCursor1: db.prepare(
         'UPDATE conversations SET participant1LastReadSeq = ?, updatedAt = ? WHERE id = ? AND participant1LastReadSeq < ?',
       ),
@@ -110,7 +122,10 @@ export class SqliteStore implements ChatStore {
       countUnread: db.prepare<[string, string, number], { n: number }>(
         'SELECT COUNT(*) AS n FROM messages WHERE conversationId = ? AND senderId = ? AND seq > ?',
       ),
-      unreadCandidates: db.prepare<{ me: string }, { id: string; otherId: string; cursor: number }>(`
+      unreadCandidates: db.prepare<
+        { me: string },
+        { id: string; otherId: string; cursor: number }
+      >(`
         SELECT id, participant2Id AS otherId, participant1LastReadSeq AS cursor FROM conversations
           WHERE participant1Id = @me AND lastSeq > participant1LastReadSeq
         UNION ALL
@@ -183,13 +198,19 @@ export class SqliteStore implements ChatStore {
     return { conversation: toConversation(row), created };
   }
 
-  async getConversation(conversationId: string, userId: string): Promise<ConversationRecord | null> {
+  async getConversation(
+    conversationId: string,
+    userId: string,
+  ): Promise<ConversationRecord | null> {
     const row = this.stmt.conversationById.get(conversationId);
     if (!row || (row.participant1Id !== userId && row.participant2Id !== userId)) return null;
     return toConversation(row);
   }
 
-  async getConversationView(conversationId: string, userId: string): Promise<ConversationView | null> {
+  async getConversationView(
+    conversationId: string,
+    userId: string,
+  ): Promise<ConversationView | null> {
     const row = this.stmt.conversationView.get({ id: conversationId, me: userId });
     return row ? toView(row) : null;
   }
@@ -261,7 +282,12 @@ export class SqliteStore implements ChatStore {
       const target = Math.min(seq, row.lastSeq);
       let changed = false;
       if (target > cursor) {
-        (first ? this.stmt.setCursor1 : this.stmt.setCursor2).run(target, readAt, conversationId, target);
+        (first ? this.stmt.setCursor1 : this.stmt.setCursor2).run(
+          target,
+          readAt,
+          conversationId,
+          target,
+        );
         this.stmt.markMessagesRead.run(readAt, readAt, conversationId, otherId, target);
         changed = true;
       }
