@@ -1,0 +1,55 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer } from '../../reference-server/test/support.js';
+import type { TestServer } from '../../reference-server/test/support.js';
+import { ChatClient } from '../src/index.js';
+
+/** Runs a fixture with tsx; resolves with its exit code and output. A hang fails the test. */
+function run(fixture: string, env: Record<string, string> = {}) {
+  const file = fileURLToPath(new URL(`./fixtures/${fixture}`, import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', file], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  return new Promise<{ code: number | null; output: string }>((resolve) => {
+    const guard = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.once('exit', (code) => {
+      clearTimeout(guard);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('lifecycle', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('disconnect() leaves nothing running: a Node script exits by itself', async () => {
+    const { code, output } = await run('connect-send-exit.ts', {
+      CHAT_URL: server.url,
+      CHAT_TOKEN: server.token('scripted'),
+      CHAT_PEER: 'listener',
+    });
+    expect(output).toContain('connected');
+    expect(output).toContain('sent 1');
+    expect(output).toContain('disconnected');
+    expect(code).toBe(0); // killed by the guard (a hang) would be null
+  });
+
+  it('importing and constructing does nothing (SSR-safe)', async () => {
+    const { code, output } = await run('import-only.ts');
+    expect(output.trim()).toBe('idle');
+    expect(code).toBe(0);
+  });
+
+  it('needs a token or a tokenProvider', () => {
+    expect(() => new ChatClient({ url: server.url })).toThrow(/token/);
+  });
+});
