@@ -35,7 +35,7 @@ function requestLog(logger: Logger): RequestHandler {
       logger.info(
         {
           method: req.method,
-          path: req.path,
+          path: req.originalUrl.split('?')[0],
           status: res.statusCode,
           ms: Number(process.hrtime.bigint() - start) / 1e6,
           userId: (res.locals.identity as Identity | undefined)?.userId,

@@ -8,7 +8,10 @@ export function sendError(res: Parameters<RequestHandler>[1], error: ChatServerE
 }
 
 export const notFound: RequestHandler = (req, res) => {
-  sendError(res, new ChatServerError('not_found', `No route for ${req.method} ${req.path}`));
+  sendError(
+    res,
+    new ChatServerError('not_found', `No route for ${req.method} ${req.originalUrl.split('?')[0]}`),
+  );
 };
 
 /** Turns body-parser failures and anything thrown into the contract's error body. */
@@ -29,7 +32,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       error = toChatServerError(err);
     }
     if (error.code === 'internal')
-      logger.error({ err, method: req.method, path: req.path }, 'request failed');
+      logger.error(
+        { err, method: req.method, path: req.originalUrl.split('?')[0] },
+        'request failed',
+      );
     sendError(res, error);
   };
 }
