@@ -7,6 +7,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { minifyTemplates } from './widget/build/minify-templates.mjs';
 
 /** Treats a package and its subpaths as external. */
 export function externals(/** @type {string[]} */ packages) {
@@ -68,8 +69,50 @@ export function sdkBuilds() {
   ];
 }
 
+/** Resolves `@parley/sdk` to its sources, for bundles that carry the SDK inside. */
+export function sdkFromSource() {
+  const entry = new URL('./sdk/src/index.ts', import.meta.url).pathname;
+  return {
+    name: 'parley-sdk-source',
+    resolveId: (/** @type {string} */ id) => (id === '@parley/sdk' ? entry : null),
+  };
+}
+
+/** The script-tag widget: the SDK from source, Lit templates and code minified. */
+export function widgetBundlePlugins() {
+  return [
+    sdkFromSource(),
+    typescriptPlugin('widget/tsconfig.bundle.json'),
+    minifyTemplates(),
+    ...browserPlugins(),
+    terser({ ecma: 2020, module: true, compress: { passes: 2 } }),
+  ];
+}
+
+/**
+ * The widget: an ESM build for npm (lit and the SDK external) and the script-tag file with
+ * everything inside. Declarations come from `tsc -p widget/tsconfig.build.json`.
+ * @returns {import('rollup').RollupOptions[]}
+ */
+export function widgetBuilds() {
+  const input = 'widget/src/index.ts';
+  return [
+    {
+      input,
+      external: externals(['lit', '@lit', '@parley/sdk']),
+      plugins: [typescriptPlugin('widget/tsconfig.build.json'), minifyTemplates()],
+      output: { file: 'widget/dist/index.js', format: 'es' },
+    },
+    {
+      input,
+      plugins: widgetBundlePlugins(),
+      output: { file: 'widget/dist/chat-widget.js', format: 'es' },
+    },
+  ];
+}
+
 /** Package name to its builds; the widget adds its own entry here. */
-const packages = { sdk: sdkBuilds };
+const packages = { sdk: sdkBuilds, widget: widgetBuilds };
 
 const selected = process.env.BUILD;
 export default Object.entries(packages)

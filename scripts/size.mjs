@@ -3,10 +3,15 @@
 import { gzipSync } from 'node:zlib';
 import terser from '@rollup/plugin-terser';
 import { rollup } from 'rollup';
-import { browserPlugins, externals, typescriptPlugin } from '../rollup.config.mjs';
+import {
+  browserPlugins,
+  externals,
+  typescriptPlugin,
+  widgetBundlePlugins,
+} from '../rollup.config.mjs';
 
 /**
- * @typedef {{ label: string, input: string, tsconfig: string, external?: string[] }} SizeTarget
+ * @typedef {{ label: string, input: string, tsconfig: string, external?: string[], plugins?: () => import('rollup').Plugin[] }} SizeTarget
  * @type {SizeTarget[]}
  */
 const targets = [
@@ -21,6 +26,19 @@ const targets = [
     input: 'sdk/src/index.ts',
     tsconfig: 'sdk/tsconfig.build.json',
   },
+  {
+    label: '@parley/widget (lit, sdk external)',
+    input: 'widget/src/index.ts',
+    tsconfig: 'widget/tsconfig.bundle.json',
+    external: ['lit', '@lit', '@parley/sdk'],
+    plugins: widgetBundlePlugins,
+  },
+  {
+    label: 'widget/dist/chat-widget.js (script tag, all in)',
+    input: 'widget/src/index.ts',
+    tsconfig: 'widget/tsconfig.bundle.json',
+    plugins: widgetBundlePlugins,
+  },
 ];
 
 /** @param {SizeTarget} target */
@@ -28,7 +46,11 @@ async function measure(target) {
   const bundle = await rollup({
     input: target.input,
     external: externals(target.external ?? []),
-    plugins: [typescriptPlugin(target.tsconfig), ...browserPlugins(), terser()],
+    plugins: target.plugins?.() ?? [
+      typescriptPlugin(target.tsconfig),
+      ...browserPlugins(),
+      terser(),
+    ],
     onwarn: () => undefined,
   });
   const { output } = await bundle.generate({ format: 'es' });

@@ -46,7 +46,6 @@ export const styles = css`
     border-radius: var(--_radius);
     background: var(--_theirs-bg);
     color: var(--_theirs-text);
-    white-space: pre-wrap;
     overflow-wrap: anywhere;
     word-break: normal;
     text-align: start;
@@ -66,6 +65,9 @@ export const styles = css`
   }
   .mine:not(.first) .bubble {
     border-start-end-radius: 4px;
+  }
+  .content {
+    white-space: pre-wrap;
   }
   .bubble a {
     color: inherit;

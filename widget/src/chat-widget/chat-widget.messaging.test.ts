@@ -7,7 +7,6 @@ import {
   cleanup,
   client,
   deep,
-  deepAll,
   messageTexts,
   mount,
   uid,
@@ -115,6 +114,5 @@ describe('chat-widget: two users', () => {
     await sendKeys({ press: 'Escape' });
     await waitFor(() => !b.open, 'panel closed');
     assertEqual(activeElement()?.getAttribute('part'), 'launcher');
-    assert(deepAll(b, '[part~="message"]').length >= 2);
   });
 });
