@@ -81,7 +81,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     typingExpiryMs: config.typingExpiryMs,
     rateLimits: config.rateLimits,
   });
-  attachSocketHandlers(io, service, verify, service.limits, logger);
+  attachSocketHandlers(io, service, verify, service.limits, logger, config.trustProxy);
   const app = createApp({
     service,
     verify,

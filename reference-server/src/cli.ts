@@ -17,6 +17,7 @@ Each option can also be set by the environment variable in brackets; a flag wins
   --origins <list>           comma-separated exact browser origins (CHAT_ALLOWED_ORIGINS)
   --admin-key <key>          enables /admin with this bearer key (CHAT_ADMIN_KEY)
   --require-connections      only connections may chat (CHAT_REQUIRE_CONNECTIONS=1)
+  --trust-proxy              per-IP limits use X-Forwarded-For (CHAT_TRUST_PROXY=1)
   --rate-limit-messages <n>  sends per user per second, bursts of 2n, 0 = off (CHAT_RATE_LIMIT_MESSAGES, default 20)
   --synchronous <mode>       full (survives power loss) or normal (CHAT_SYNCHRONOUS, default full)
   --log-level <level>        fatal, error, warn, info, debug, silent (CHAT_LOG_LEVEL, default info)
@@ -55,6 +56,7 @@ export function parseCli(
         origins: { type: 'string' },
         'admin-key': { type: 'string' },
         'require-connections': { type: 'boolean' },
+        'trust-proxy': { type: 'boolean' },
         'rate-limit-messages': { type: 'string' },
         synchronous: { type: 'string' },
         'log-level': { type: 'string' },
@@ -96,6 +98,7 @@ export function parseCli(
         : [],
       adminKey: values['admin-key'] ?? (env.CHAT_ADMIN_KEY || undefined),
       requireConnections: values['require-connections'] ?? flag(env.CHAT_REQUIRE_CONNECTIONS),
+      trustProxy: values['trust-proxy'] ?? flag(env.CHAT_TRUST_PROXY),
       demo: values.demo ?? flag(env.CHAT_DEMO),
       rateLimits: messages === undefined ? {} : { messages },
       synchronous,

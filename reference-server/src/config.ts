@@ -30,6 +30,8 @@ export interface ChatServerOptions {
   adminKey?: string;
   /** Only connections may start conversations and send to each other. */
   requireConnections?: boolean;
+  /** Behind a reverse proxy: per-IP limits use the left-most `X-Forwarded-For` address. */
+  trustProxy?: boolean;
   /** Serves the examples and mints tokens for demo users. Never in production. */
   demo?: boolean;
   rateLimits?: RateLimitOptions;
@@ -59,6 +61,7 @@ export interface ResolvedOptions {
   origins: string[];
   adminKey: string | undefined;
   requireConnections: boolean;
+  trustProxy: boolean;
   demo: boolean;
   rateLimits: RateLimitOptions;
   offlineGraceMs: number;
@@ -142,6 +145,7 @@ export function resolveOptions(options: ChatServerOptions): ResolvedOptions {
     origins,
     adminKey: options.adminKey || undefined,
     requireConnections: options.requireConnections ?? false,
+    trustProxy: options.trustProxy ?? false,
     demo,
     rateLimits: options.rateLimits ?? {},
     offlineGraceMs: options.offlineGraceMs ?? 2000,

@@ -90,3 +90,30 @@ describe('REST rate limit', () => {
     }
   });
 });
+
+describe('handshake limit', () => {
+  it('is per IP, and per forwarded client address behind a trusted proxy', async () => {
+    const server = await startTestServer({ rateLimits: { handshakes: 1 }, trustProxy: true });
+    const opened: Array<{ close(): void }> = [];
+    const attempt = (ip: string) =>
+      connectSocket(server.url, server.token(`u-${ip}`), {
+        extraHeaders: { 'x-forwarded-for': `${ip}, 10.0.0.1` },
+      }).then(
+        (s) => {
+          opened.push(s);
+          return 'ok';
+        },
+        (e: { data?: { code: string } }) => e.data?.code ?? 'error',
+      );
+    try {
+      const flood = [];
+      for (let i = 0; i < 4; i++) flood.push(await attempt('203.0.113.7'));
+      expect(flood.slice(0, 2)).toEqual(['ok', 'ok']); // 1/s with a burst of 2
+      expect(flood.slice(2)).toEqual(['rate_limited', 'rate_limited']);
+      expect(await attempt('198.51.100.9')).toBe('ok');
+    } finally {
+      for (const s of opened) s.close();
+      await server.close();
+    }
+  });
+});

@@ -107,9 +107,14 @@ export function attachSocketHandlers(
   verify: (token: string) => Identity,
   limits: RateLimits,
   logger: Logger,
+  trustProxy = false,
 ): void {
   io.use((socket, next) => {
-    const address = socket.handshake.address;
+    // Behind a reverse proxy every socket shares the proxy's address: key the limit on the client's.
+    const forwarded = trustProxy ? socket.handshake.headers['x-forwarded-for'] : undefined;
+    const address =
+      (typeof forwarded === 'string' && forwarded.split(',')[0]?.trim()) ||
+      socket.handshake.address;
     limits
       .consume('handshakes', address)
       .then(() => {
