@@ -19,6 +19,7 @@ describe('sending messages', () => {
       await socket(pair.tokenB),
     ];
     const seen = [a1, a2, b1].map((s) => collect<Message>(s, 'message'));
+    const outsider = collect<Message>(await socket(await t.token(t.user('c'))), 'message');
     const ack = await request<SendAck>(a1, 'sendMessage', {
       conversationId: pair.conversation.id,
       content: '  hello <b>world</b>\n',
@@ -40,6 +41,7 @@ describe('sending messages', () => {
     expect(ack.message.createdAt).toMatch(ISO_MS);
     await sleep(200);
     for (const list of seen) expect(list.map((m) => m.id)).toEqual([ack.message.id]);
+    expect(outsider).toEqual([]);
   });
 
   it('stores a retried clientMessageId once, acks duplicate: true, emits one event', async () => {
