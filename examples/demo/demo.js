@@ -150,6 +150,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  $('error').textContent = `The demo could not start: ${error.message}. Is the server in demo mode?`;
+  $('error').textContent =
+    `The demo could not start: ${error.message}. Is the server in demo mode?`;
   showSignIn();
 });
