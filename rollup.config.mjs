@@ -106,7 +106,8 @@ export function widgetBuilds() {
     {
       input,
       plugins: widgetBundlePlugins(),
-      output: { file: 'widget/dist/chat-widget.js', format: 'es' },
+      // IIFE: works from a classic <script> and from type="module" alike.
+      output: { file: 'widget/dist/chat-widget.js', format: 'iife', name: 'ParleyWidget' },
     },
   ];
 }

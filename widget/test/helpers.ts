@@ -78,7 +78,8 @@ export async function waitFor<T>(
     } catch (error) {
       last = error;
     }
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+    if (Date.now() > until)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${last}` : ''}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -93,7 +94,10 @@ export function deepAll(root: Element | ShadowRoot | Document, selector: string)
   return found;
 }
 
-export function deep(root: Element | ShadowRoot | Document, selector: string): HTMLElement | undefined {
+export function deep(
+  root: Element | ShadowRoot | Document,
+  selector: string,
+): HTMLElement | undefined {
   return deepAll(root, selector)[0];
 }
 
@@ -115,6 +119,8 @@ export function assert(condition: unknown, message = 'assertion failed'): assert
 
 export function assertEqual<T>(actual: T, expected: T, message = ''): void {
   if (actual !== expected) {
-    throw new Error(`${message} expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+    throw new Error(
+      `${message} expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`,
+    );
   }
 }

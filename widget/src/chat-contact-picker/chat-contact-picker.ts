@@ -71,19 +71,21 @@ export class ChatContactPicker extends LitElement {
         />
       </div>
       ${results && !results.length ? html`<p class="empty" role="status">${s.noContacts}</p>` : nothing}
-      ${results?.length
-        ? html`<ul aria-label=${s.newConversation}>
-            ${results.map((user) => {
-              const name = displayName(user, s.unknownUser);
-              return html`<li>
-                <button class="item" data-user-id=${user.id} @click=${() => this.choose(user)}>
-                  ${avatar(name, user.avatarUrl, user.online, user.online ? s.online : s.away)}
-                  <span class="name">${name}</span>
-                </button>
-              </li>`;
-            })}
-          </ul>`
-        : nothing}`;
+      ${
+        results?.length
+          ? html`<ul aria-label=${s.newConversation}>
+              ${results.map((user) => {
+                const name = displayName(user, s.unknownUser);
+                return html`<li>
+                  <button class="item" data-user-id=${user.id} @click=${() => this.choose(user)}>
+                    ${avatar(name, user.avatarUrl, user.online, user.online ? s.online : s.away)}
+                    <span class="name">${name}</span>
+                  </button>
+                </li>`;
+              })}
+            </ul>`
+          : nothing
+      }`;
   }
 }
 

@@ -62,11 +62,13 @@ export class ChatConversationList extends LitElement {
           <span class="name">${name}</span>
           <span class="time">${when ? relativeTime(when, this.locale, s) : nothing}</span>
           <span class="preview">${preview.slice(0, 200)}</span>
-          ${unread
-            ? html`<span class="count" aria-label=${format(s.unreadCount, { count: unread })}
-                >${unread > 99 ? '99+' : unread}</span
-              >`
-            : nothing}
+          ${
+            unread
+              ? html`<span class="count" aria-label=${format(s.unreadCount, { count: unread })}
+                  >${unread > 99 ? '99+' : unread}</span
+                >`
+              : nothing
+          }
         </span>
       </button>
     </li>`;
@@ -83,9 +85,13 @@ export class ChatConversationList extends LitElement {
           (c) => this.renderItem(c),
         )}
       </ul>
-      ${this.hasMore
-        ? html`<button class="more" @click=${this.more}>${this.strings.loadMoreConversations}</button>`
-        : nothing}`;
+      ${
+        this.hasMore
+          ? html`<button class="more" @click=${this.more}>
+              ${this.strings.loadMoreConversations}
+            </button>`
+          : nothing
+      }`;
   }
 }
 

@@ -64,12 +64,14 @@ export class ChatConversationView extends LitElement {
           .hasMoreBefore=${state.hasMoreBefore}
           .loadingEarlier=${this.loadingEarlier}
         ></chat-message-list>
-        ${state.otherTyping
-          ? html`<div part="typing-indicator" class="typing">
-              <span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>
-              <span>${format(s.typing, { name })}</span>
-            </div>`
-          : nothing}
+        ${
+          state.otherTyping
+            ? html`<div part="typing-indicator" class="typing">
+                <span class="dots" aria-hidden="true"><i></i><i></i><i></i></span>
+                <span>${format(s.typing, { name })}</span>
+              </div>`
+            : nothing
+        }
       </div>
       <chat-composer
         exportparts="composer-input, send-button"

@@ -181,7 +181,9 @@ export class ChatMessageList extends LitElement {
     otherName: '',
     otherLastReadSeq: 0,
     onRetry: (m) =>
-      this.dispatchEvent(new ChatActionEvent({ action: 'retry', clientMessageId: m.clientMessageId })),
+      this.dispatchEvent(
+        new ChatActionEvent({ action: 'retry', clientMessageId: m.clientMessageId }),
+      ),
     onDiscard: (m) =>
       this.dispatchEvent(
         new ChatActionEvent({ action: 'discard', clientMessageId: m.clientMessageId }),
@@ -216,14 +218,18 @@ export class ChatMessageList extends LitElement {
         <div class="spacer" style=${styleMap({ height: `${bottom}px` })}></div>
         ${this.messages.length ? nothing : html`<p class="empty">${this.strings.emptyConversation}</p>`}
       </div>
-      ${this.loadingEarlier
-        ? html`<div class="loading" role="status">${this.strings.loadingEarlier}</div>`
-        : nothing}
-      ${this.newCount
-        ? html`<button class="jump" @click=${this.scrollToLatest}>
-            ${downIcon}<span>${format(this.strings.jumpToLatest, { count: this.newCount })}</span>
-          </button>`
-        : nothing}
+      ${
+        this.loadingEarlier
+          ? html`<div class="loading" role="status">${this.strings.loadingEarlier}</div>`
+          : nothing
+      }
+      ${
+        this.newCount
+          ? html`<button class="jump" @click=${this.scrollToLatest}>
+              ${downIcon}<span>${format(this.strings.jumpToLatest, { count: this.newCount })}</span>
+            </button>`
+          : nothing
+      }
       <div class="sr-only" aria-live="polite" aria-atomic="false">
         ${repeat(
           this.announcements,

@@ -11,7 +11,9 @@ import type { Row } from './rows.js';
 export function renderContent(content: string): Array<TemplateResult | string> {
   return linkify(content).map((part) =>
     part.href
-      ? html`<a href=${part.href} target="_blank" rel="noopener noreferrer nofollow">${part.text}</a>`
+      ? html`<a href=${part.href} target="_blank" rel="noopener noreferrer nofollow"
+          >${part.text}</a
+        >`
       : part.text,
   );
 }
@@ -62,19 +64,23 @@ export function renderRow(row: Row, ctx: RowContext): TemplateResult {
       <span class="content">${renderContent(message.content)}</span>
       <span class="meta">
         <time datetime=${message.createdAt}>${clockTime(message.createdAt, ctx.locale)}</time>
-        ${status
-          ? html`<span class="status" role="img" aria-label=${s[status]} title=${s[status]}
-              >${statusIcons[status]}</span
-            >`
-          : nothing}
+        ${
+          status
+            ? html`<span class="status" role="img" aria-label=${s[status]} title=${s[status]}
+                >${statusIcons[status]}</span
+              >`
+            : nothing
+        }
       </span>
     </div>
-    ${status === 'failed'
-      ? html`<div class="failed">
-          <span>${s.failed}</span>
-          <button class="link" @click=${() => ctx.onRetry(message)}>${s.retry}</button>
-          <button class="link" @click=${() => ctx.onDiscard(message)}>${s.discard}</button>
-        </div>`
-      : nothing}
+    ${
+      status === 'failed'
+        ? html`<div class="failed">
+            <span>${s.failed}</span>
+            <button class="link" @click=${() => ctx.onRetry(message)}>${s.retry}</button>
+            <button class="link" @click=${() => ctx.onDiscard(message)}>${s.discard}</button>
+          </div>`
+        : nothing
+    }
   </div>`;
 }

@@ -13,7 +13,10 @@ describe('chat-widget: history', () => {
 
     await waitFor(() => deep(w, 'button[part="conversation"]'), 'conversation');
     deep(w, 'button[part="conversation"]')!.click();
-    await waitFor(() => deepAll(w, '[part~="message"]').some((m) => m.textContent!.includes('history 100')), 'latest');
+    await waitFor(
+      () => deepAll(w, '[part~="message"]').some((m) => m.textContent!.includes('history 100')),
+      'latest',
+    );
     const scroller = deep(w, '[part="message-list"]')!;
     await waitFor(() => scroller.scrollTop > 0, 'at the bottom');
     const list = scroller.getRootNode() as ShadowRoot;
@@ -59,6 +62,9 @@ describe('chat-widget: history', () => {
       scroller.dispatchEvent(new Event('scroll'));
       await new Promise((r) => setTimeout(r, 300));
     }
-    await waitFor(() => deepAll(w, '[part~="message"] .content').some((c) => c.textContent === 'history 1'), 'first message');
+    await waitFor(
+      () => deepAll(w, '[part~="message"] .content').some((c) => c.textContent === 'history 1'),
+      'first message',
+    );
   });
 });

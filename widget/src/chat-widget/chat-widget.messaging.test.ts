@@ -47,17 +47,20 @@ describe('chat-widget: two users', () => {
     );
 
     // Bob sees the conversation appear in his list, with an unread count, and opens it.
-    const item = await waitFor(() => deep(b, 'button[part="conversation"]'), 'conversation in list');
+    const item = await waitFor(
+      () => deep(b, 'button[part="conversation"]'),
+      'conversation in list',
+    );
     await waitFor(() => item.textContent?.includes('Hello Bob'), 'preview');
     assert(bobReceived.includes('Hello Bob'), 'chat-message fired on the receiving widget');
     item.click();
-    await waitFor(() => messageTexts(b).includes('Hello Bob'), 'message in Bob\'s view');
+    await waitFor(() => messageTexts(b).includes('Hello Bob'), "message in Bob's view");
 
     // Alice sees Bob online, and her message as read once Bob has it open.
     await waitFor(() => deep(a, 'header [data-presence="online"]'), 'Bob shown online');
     await waitFor(
       () => deep(a, '[part~="message"][data-status="read"]'),
-      'read receipt on Alice\'s message',
+      "read receipt on Alice's message",
     );
 
     // Bob types: Alice sees the typing indicator, then his reply.
@@ -105,7 +108,10 @@ describe('chat-widget: two users', () => {
     }
     assertEqual(activeElement()?.getAttribute('part'), 'conversation', 'Tab reaches the list:');
     await sendKeys({ press: 'Enter' });
-    await waitFor(() => activeElement()?.getAttribute('part') === 'composer-input', 'composer focused');
+    await waitFor(
+      () => activeElement()?.getAttribute('part') === 'composer-input',
+      'composer focused',
+    );
     await sendKeys({ type: 'Pong from the keyboard' });
     await sendKeys({ press: 'Enter' });
     assertEqual(await received, 'Pong from the keyboard');

@@ -20,11 +20,13 @@ export function renderLauncher(open: boolean, unread: number, s: ChatStrings, to
     @click=${toggle}
   >
     ${open ? closeIcon : chatIcon}
-    ${unread
-      ? html`<span part="unread-badge" class="badge" aria-hidden="true"
-          >${unread > 99 ? '99+' : unread}</span
-        >`
-      : nothing}
+    ${
+      unread
+        ? html`<span part="unread-badge" class="badge" aria-hidden="true"
+            >${unread > 99 ? '99+' : unread}</span
+          >`
+        : nothing
+    }
   </button>`;
 }
 
@@ -42,26 +44,43 @@ export interface HeaderOptions {
 export function renderHeader(o: HeaderOptions) {
   const { s, view, other } = o;
   const close = o.floating
-    ? html`<button class="icon-button" aria-label=${s.closeChat} title=${s.closeChat} @click=${o.onClose}>
+    ? html`<button
+        class="icon-button"
+        aria-label=${s.closeChat}
+        title=${s.closeChat}
+        @click=${o.onClose}
+      >
         ${closeIcon}
       </button>`
     : nothing;
   if (view === 'list') {
     return html`<header part="header">
       <div class="heading"><h2 tabindex="-1">${s.title}</h2></div>
-      <button class="icon-button" aria-label=${s.newConversation} title=${s.newConversation} @click=${o.onNew}>
+      <button
+        class="icon-button"
+        aria-label=${s.newConversation}
+        title=${s.newConversation}
+        @click=${o.onNew}
+      >
         ${plusIcon}
       </button>
       ${close}
     </header>`;
   }
-  const back = html`<button class="icon-button" aria-label=${s.back} title=${s.back} @click=${o.onBack}>
+  const back = html`<button
+    class="icon-button"
+    aria-label=${s.back}
+    title=${s.back}
+    @click=${o.onBack}
+  >
     ${backIcon}
   </button>`;
   if (view === 'contacts' || !other) {
     return html`<header part="header" class="sub">
       ${back}
-      <div class="heading"><h2 tabindex="-1">${view === 'contacts' ? s.newConversation : ''}</h2></div>
+      <div class="heading">
+        <h2 tabindex="-1">${view === 'contacts' ? s.newConversation : ''}</h2>
+      </div>
       ${close}
     </header>`;
   }
@@ -82,7 +101,8 @@ export function renderHeader(o: HeaderOptions) {
 
 function errorText(chat: ChatController, s: ChatStrings): string {
   const code = chat.error?.code;
-  if (code === 'unauthorized' || code === 'token_expired' || code === 'forbidden') return s.errorAuth;
+  if (code === 'unauthorized' || code === 'token_expired' || code === 'forbidden')
+    return s.errorAuth;
   if (chat.state?.status === 'error' || !chat.ready) return s.errorConnect;
   return s.errorGeneric;
 }
@@ -96,8 +116,7 @@ export function renderBanner(chat: ChatController, s: ChatStrings) {
     </div>`;
   }
   const status = chat.state?.status;
-  const text =
-    status === 'reconnecting' ? s.reconnecting : status === 'offline' ? s.offline : '';
+  const text = status === 'reconnecting' ? s.reconnecting : status === 'offline' ? s.offline : '';
   return text
     ? html`<div part="banner" class="banner" role="status"><span>${text}</span></div>`
     : nothing;

@@ -87,7 +87,7 @@ describe('chat-widget: render', () => {
       assert(!cs.fontFamily.includes('serif') || cs.fontFamily.includes('sans'), cs.fontFamily);
       assertEqual(cs.letterSpacing, 'normal', 'letter spacing:');
       assertEqual(cs.textTransform, 'none', 'text transform:');
-      assert(cs.color !== 'rgb(255, 0, 0)', 'color is the widget\'s');
+      assert(cs.color !== 'rgb(255, 0, 0)', "color is the widget's");
       const input = deep(b, '[part="composer-input"]')!;
       assertEqual(getComputedStyle(input).boxSizing, 'border-box');
       const launcherless = deep(b, '[part="launcher"]');
@@ -116,7 +116,10 @@ describe('chat-widget: render', () => {
     const w = await mount(me, { mode: 'inline' });
     await waitFor(() => w.chat.ready, 'ready');
     deep(w, 'header button')!.click();
-    const search = await waitFor(() => deep(w, 'input[type="search"]') as HTMLInputElement, 'search');
+    const search = await waitFor(
+      () => deep(w, 'input[type="search"]') as HTMLInputElement,
+      'search',
+    );
     search.value = 'Zoltan';
     search.dispatchEvent(new Event('input'));
     const result = await waitFor(() => deep(w, `[data-user-id="${target}"]`), 'contact found');

@@ -17,7 +17,8 @@ import '../chat-conversation-view/chat-conversation-view.js';
 import { renderBanner, renderHeader, renderLauncher } from './chat-widget.parts.js';
 import { styles } from './chat-widget.styles.js';
 
-type View = { view: 'list' } | { view: 'contacts' } | { view: 'conversation'; conversationId: string };
+type View =
+  { view: 'list' } | { view: 'contacts' } | { view: 'conversation'; conversationId: string };
 
 /**
  * A complete one-to-one chat in one element: a floating launcher with an unread badge (or an
@@ -231,7 +232,11 @@ export class ChatWidget extends LitElement {
   /** Opens or closes the floating panel. */
   toggle(): void {
     this.open = !this.open;
-    this.focusNext = this.open ? (this.route.view === 'conversation' ? 'composer' : 'header') : 'launcher';
+    this.focusNext = this.open
+      ? this.route.view === 'conversation'
+        ? 'composer'
+        : 'header'
+      : 'launcher';
   }
 
   private onKeydown(event: KeyboardEvent): void {
@@ -282,7 +287,8 @@ export class ChatWidget extends LitElement {
     if (route.view === 'conversation') {
       const convo = state.byId[route.conversationId];
       if (!convo) return html`<p class="placeholder" role="status">${s.connecting}</p>`;
-      const other: User = state.users[convo.conversation.otherUser.id] ?? convo.conversation.otherUser;
+      const other: User =
+        state.users[convo.conversation.otherUser.id] ?? convo.conversation.otherUser;
       const status = state.status;
       const reason =
         status === 'connected' || status === 'reconnecting'

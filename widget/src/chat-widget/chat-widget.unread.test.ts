@@ -1,4 +1,13 @@
-import { assert, assertEqual, cleanup, client, deep, mount, uid, waitFor } from '../../test/helpers.js';
+import {
+  assert,
+  assertEqual,
+  cleanup,
+  client,
+  deep,
+  mount,
+  uid,
+  waitFor,
+} from '../../test/helpers.js';
 
 describe('chat-widget: unread badge', () => {
   afterEach(cleanup);

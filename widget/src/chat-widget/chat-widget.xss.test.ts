@@ -68,9 +68,11 @@ describe('chat-widget: hostile content stays inert', () => {
     await waitFor(() => item.textContent?.includes('Mallory'), 'name in list');
     assert(item.textContent!.includes(hostileName), 'the name is shown verbatim, as text');
     item.click();
-    await waitFor(() => messageTexts(v).length === payloads.length, 'all messages shown').catch((e) => {
-      throw new Error(`${e}: ${JSON.stringify(messageTexts(v))}`);
-    });
+    await waitFor(() => messageTexts(v).length === payloads.length, 'all messages shown').catch(
+      (e) => {
+        throw new Error(`${e}: ${JSON.stringify(messageTexts(v))}`);
+      },
+    );
     assertEqual(JSON.stringify(messageTexts(v)), JSON.stringify(payloads), 'content verbatim:');
     assert(deep(v, 'header h2')!.textContent === hostileName, 'name in header, verbatim');
 
@@ -119,12 +121,18 @@ describe('chat-widget: hostile content stays inert', () => {
     );
     const host = document.createElement('div');
     document.body.append(host);
-    render(html`<chat-conversation-list .conversations=${conversations}></chat-conversation-list>`, host);
+    render(
+      html`<chat-conversation-list .conversations=${conversations}></chat-conversation-list>`,
+      host,
+    );
     const list = host.firstElementChild as HTMLElement & { updateComplete: Promise<boolean> };
     await list.updateComplete;
     const imgs = deepAll(list, 'img');
     assertEqual(imgs.length, 1, 'only the https avatar is an image:');
-    assertEqual(imgs[0]!.getAttribute('src'), 'https://example.com/a.png%22%20onerror=%22window.__xss=23');
+    assertEqual(
+      imgs[0]!.getAttribute('src'),
+      'https://example.com/a.png%22%20onerror=%22window.__xss=23',
+    );
     await new Promise((r) => setTimeout(r, 300));
     assertInert(list);
     host.remove();

@@ -4,7 +4,9 @@ import { svg } from 'lit';
 const icon = (path: ReturnType<typeof svg>, flip = false) => svg`
   <svg class="icon${flip ? ' flip' : ''}" viewBox="0 0 24 24" aria-hidden="true" focusable="false">${path}</svg>`;
 
-export const chatIcon = icon(svg`<path d="M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.8A8 8 0 1 1 21 12z"/>`);
+export const chatIcon = icon(
+  svg`<path d="M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.8A8 8 0 1 1 21 12z"/>`,
+);
 export const closeIcon = icon(svg`<path d="M6 6l12 12M18 6L6 18"/>`);
 export const backIcon = icon(svg`<path d="M15 5l-7 7 7 7"/>`, true);
 export const sendIcon = icon(svg`<path d="M4 12l16-8-6 16-2.5-6.5z"/>`, true);

@@ -20,24 +20,28 @@ export function avatar(
   const src = safeHttpUrl(avatarUrl);
   return html`<span class="avatar" aria-hidden=${presenceLabel ? nothing : 'true'}>
     <span class="initials" aria-hidden="true">${initials(name)}</span>
-    ${src
-      ? html`<img
-          src=${src}
-          alt=""
-          loading="lazy"
-          referrerpolicy="no-referrer"
-          @error=${hideBroken}
-        />`
-      : nothing}
-    ${online === undefined
-      ? nothing
-      : html`<span
-          part="presence"
-          class="presence"
-          data-online=${online ? 'true' : 'false'}
-          role=${presenceLabel ? 'img' : nothing}
-          aria-label=${presenceLabel ?? nothing}
-        ></span>`}
+    ${
+      src
+        ? html`<img
+            src=${src}
+            alt=""
+            loading="lazy"
+            referrerpolicy="no-referrer"
+            @error=${hideBroken}
+          />`
+        : nothing
+    }
+    ${
+      online === undefined
+        ? nothing
+        : html`<span
+            part="presence"
+            class="presence"
+            data-online=${online ? 'true' : 'false'}
+            role=${presenceLabel ? 'img' : nothing}
+            aria-label=${presenceLabel ?? nothing}
+          ></span>`
+    }
   </span>`;
 }
 

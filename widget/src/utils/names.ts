@@ -1,7 +1,10 @@
 import type { User } from '@parley/sdk';
 
 /** Display name of an untrusted user profile, with fallbacks. */
-export function displayName(user: Pick<User, 'id' | 'name'> | null | undefined, fallback: string): string {
+export function displayName(
+  user: Pick<User, 'id' | 'name'> | null | undefined,
+  fallback: string,
+): string {
   const name = user?.name?.trim();
   return name || user?.id || fallback;
 }

@@ -11,12 +11,6 @@ export function dayDiff(a: Date, b: Date): number {
   return Math.round((startOfDay(b) - startOfDay(a)) / DAY);
 }
 
-/** A calendar-day key (local time), for day separators. */
-export function dayKey(iso: string): string {
-  const date = new Date(iso);
-  return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
-}
-
 /** "Today", "Yesterday" or a localized date, for day separators. */
 export function dayLabel(iso: string, locale: string | undefined, strings: ChatStrings): string {
   const date = new Date(iso);
@@ -32,7 +26,11 @@ export function dayLabel(iso: string, locale: string | undefined, strings: ChatS
 }
 
 /** Short relative time for the conversation list: "now", "5 min.", "14:05", "Mon", "3 Mar". */
-export function relativeTime(iso: string, locale: string | undefined, strings: ChatStrings): string {
+export function relativeTime(
+  iso: string,
+  locale: string | undefined,
+  strings: ChatStrings,
+): string {
   const date = new Date(iso);
   const elapsed = Date.now() - date.getTime();
   if (elapsed < 60_000) return strings.now;
