@@ -240,8 +240,9 @@ export class ChatRuntime {
   /** Reports an error; one that ends the connection for good also rejects `connect()`. */
   private fail(error: ChatError, fatal: boolean): void {
     if (error.code === 'cancelled') return;
-    if (fatal && this.firstSync) {
-      this.firstSync.reject(error);
+    if (fatal) {
+      // Given up for good: reject a pending connect(), and let a later connect() start afresh.
+      this.firstSync?.reject(error);
       this.firstSync = null;
       this.connecting = null;
     }

@@ -50,7 +50,7 @@ describe('token expiry', () => {
   it('without a tokenProvider, an expired token ends in status error', async () => {
     const client = new ChatClient({
       url: server.url,
-      token: server.token('erin', { expiresIn: 1 }),
+      token: server.token('erin', { expiresIn: 2 }), // 1 to 2 s left: exp is in whole seconds
       storage: memoryStorage(),
       transports: ['websocket'],
       reconnectDelayMs: 50,
