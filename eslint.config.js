@@ -44,6 +44,18 @@ export default tseslint.config(
     },
   },
   {
+    // The examples' plain browser scripts (demo and script-tag pages).
+    files: ['examples/**/*.js'],
+    languageOptions: {
+      globals: {
+        location: 'readonly',
+        history: 'readonly',
+        URLSearchParams: 'readonly',
+        FormData: 'readonly',
+      },
+    },
+  },
+  {
     files: ['widget/src/**/*.ts'],
     plugins: { lit, 'lit-a11y': litA11y },
     rules: { ...lit.configs.recommended.rules, ...litA11y.configs.recommended.rules },
