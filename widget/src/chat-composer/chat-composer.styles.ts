@@ -9,17 +9,17 @@ export const styles = css`
   form {
     display: flex;
     align-items: flex-end;
-    gap: 0.5rem;
-    padding: 0.5rem 0.75rem;
+    gap: 0.5em;
+    padding: 0.5em 0.75em;
   }
   textarea {
     flex: 1;
     min-inline-size: 0;
-    block-size: 2.5rem;
-    max-block-size: 8rem;
-    padding: 0.5rem 0.75rem;
+    block-size: 2.5em;
+    max-block-size: 8em;
+    padding: 0.5em 0.75em;
     border: 1px solid var(--_border);
-    border-radius: 1.25rem;
+    border-radius: 1.25em;
     background: var(--_bg);
     line-height: 1.4;
     resize: none;
@@ -49,8 +49,8 @@ export const styles = css`
   }
   .reason {
     margin: 0;
-    padding: 0.375rem 0.75rem 0;
+    padding: 0.375em 0.75em 0;
     color: var(--_muted);
-    font-size: 0.8125rem;
+    font-size: 0.8125em;
   }
 `;

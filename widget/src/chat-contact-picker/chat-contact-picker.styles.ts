@@ -7,11 +7,11 @@ export const styles = css`
     min-block-size: 0;
   }
   .search {
-    padding: 0.75rem 1rem 0.5rem;
+    padding: 0.75em 1em 0.5em;
   }
   input {
     inline-size: 100%;
-    padding: 0.5rem 0.75rem;
+    padding: 0.5em 0.75em;
     border: 1px solid var(--_border);
     border-radius: 999px;
     background: var(--_bg);
@@ -28,14 +28,14 @@ export const styles = css`
     overflow: auto;
     list-style: none;
     margin: 0;
-    padding: 0 0 0.5rem;
+    padding: 0 0 0.5em;
   }
   .item {
     display: flex;
     align-items: center;
-    gap: 0.75rem;
+    gap: 0.75em;
     inline-size: 100%;
-    padding: 0.5rem 1rem;
+    padding: 0.5em 1em;
     text-align: start;
   }
   .item:hover {
@@ -51,7 +51,7 @@ export const styles = css`
     font-weight: 600;
   }
   .empty {
-    margin: 1.5rem 1rem;
+    margin: 1.5em 1em;
     color: var(--_muted);
     text-align: center;
   }

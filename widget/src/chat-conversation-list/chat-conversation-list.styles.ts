@@ -10,14 +10,14 @@ export const styles = css`
   ul {
     list-style: none;
     margin: 0;
-    padding: 0.25rem 0;
+    padding: 0.25em 0;
   }
   .item {
     display: flex;
     align-items: center;
-    gap: 0.75rem;
+    gap: 0.75em;
     inline-size: 100%;
-    padding: 0.625rem 1rem;
+    padding: 0.625em 1em;
     text-align: start;
     border-radius: 0;
   }
@@ -32,7 +32,7 @@ export const styles = css`
     min-inline-size: 0;
     display: grid;
     grid-template-columns: 1fr auto;
-    column-gap: 0.5rem;
+    column-gap: 0.5em;
   }
   .name,
   .preview {
@@ -57,25 +57,25 @@ export const styles = css`
   }
   .count {
     justify-self: end;
-    min-inline-size: 1.25rem;
-    padding: 0 0.375rem;
+    min-inline-size: 18px;
+    padding: 0 5px;
     border-radius: 999px;
     background: var(--_accent);
     color: var(--_accent-text);
-    font-size: 0.75rem;
+    font-size: 11px;
     font-weight: 700;
-    line-height: 1.25rem;
+    line-height: 18px;
     text-align: center;
   }
   .empty {
     margin: auto;
-    padding: 2rem 1rem;
+    padding: 2em 1em;
     color: var(--_muted);
     text-align: center;
   }
   .more {
-    margin: 0.5rem auto 1rem;
-    padding: 0.375rem 1rem;
+    margin: 0.5em auto 1em;
+    padding: 0.375em 1em;
     border-radius: 999px;
     color: var(--_accent);
     font-weight: 600;

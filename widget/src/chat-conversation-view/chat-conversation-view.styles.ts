@@ -18,18 +18,18 @@ export const styles = css`
   }
   .typing {
     position: absolute;
-    inset-block-end: 0.25rem;
-    inset-inline-start: 0.75rem;
+    inset-block-end: 0.25em;
+    inset-inline-start: 0.75em;
     display: inline-flex;
     align-items: center;
-    gap: 0.375rem;
-    max-inline-size: calc(100% - 1.5rem);
-    padding: 0.25rem 0.625rem;
+    gap: 0.375em;
+    max-inline-size: calc(100% - 1.5em);
+    padding: 0.25em 0.625em;
     border-radius: 999px;
     background: var(--_surface);
     box-shadow: var(--_shadow);
     color: var(--_muted);
-    font-size: 0.8125rem;
+    font-size: 0.8125em;
   }
   .typing span:last-child {
     overflow: hidden;

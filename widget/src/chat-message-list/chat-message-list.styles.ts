@@ -7,14 +7,23 @@ export const styles = css`
     flex-direction: column;
     min-block-size: 0;
   }
+  /* A column whose filler pushes a short conversation to the bottom, as chats read. */
   .scroller {
+    display: flex;
+    flex-direction: column;
     flex: 1;
     min-block-size: 0;
     overflow-y: auto;
     overflow-x: hidden;
     overflow-anchor: none;
     overscroll-behavior: contain;
-    padding: 0 0.75rem;
+    padding: 0 0.75em;
+  }
+  .scroller > * {
+    flex-shrink: 0;
+  }
+  .scroller > .filler {
+    flex: 1 0 0;
   }
   .scroller:focus-visible {
     outline-offset: -2px;
@@ -37,12 +46,12 @@ export const styles = css`
     align-items: center;
     padding-block: 12px 4px;
     color: var(--_muted);
-    font-size: 0.75rem;
+    font-size: 0.75em;
     font-weight: 600;
   }
   .bubble {
-    max-inline-size: min(80%, 32rem);
-    padding: 0.4375rem 0.75rem;
+    max-inline-size: min(80%, 32em);
+    padding: 0.4375em 0.75em;
     border-radius: var(--_radius);
     background: var(--_theirs-bg);
     color: var(--_theirs-text);
@@ -76,11 +85,11 @@ export const styles = css`
   .meta {
     display: inline-flex;
     align-items: center;
-    gap: 0.25rem;
+    gap: 0.25em;
     float: inline-end;
-    margin-block-start: 0.375rem;
-    margin-inline-start: 0.625rem;
-    font-size: 0.6875rem;
+    margin-block-start: 0.375em;
+    margin-inline-start: 0.625em;
+    font-size: 0.6875em;
     line-height: 1;
     opacity: 0.75;
     white-space: nowrap;
@@ -97,10 +106,10 @@ export const styles = css`
   }
   .failed {
     display: flex;
-    gap: 0.75rem;
-    padding-block: 0.25rem;
+    gap: 0.75em;
+    padding-block: 0.25em;
     color: var(--_danger);
-    font-size: 0.8125rem;
+    font-size: 0.8125em;
   }
   .link {
     color: var(--_accent);
@@ -108,35 +117,35 @@ export const styles = css`
     text-decoration: underline;
   }
   .empty {
-    margin: 2rem auto;
+    margin: 2em auto;
     color: var(--_muted);
     text-align: center;
   }
   .loading {
     position: absolute;
-    inset-block-start: 0.5rem;
+    inset-block-start: 0.5em;
     inset-inline: 0;
     margin-inline: auto;
     inline-size: max-content;
-    padding: 0.25rem 0.75rem;
+    padding: 0.25em 0.75em;
     border-radius: 999px;
     background: var(--_surface);
     box-shadow: var(--_shadow);
-    font-size: 0.8125rem;
+    font-size: 0.8125em;
   }
   .jump {
     position: absolute;
-    inset-block-end: 0.75rem;
-    inset-inline-end: 0.75rem;
+    inset-block-end: 0.75em;
+    inset-inline-end: 0.75em;
     display: inline-flex;
     align-items: center;
-    gap: 0.375rem;
-    padding: 0.375rem 0.75rem;
+    gap: 0.375em;
+    padding: 0.375em 0.75em;
     border-radius: 999px;
     background: var(--_accent);
     color: var(--_accent-text);
     box-shadow: var(--_shadow);
-    font-size: 0.8125rem;
+    font-size: 0.8125em;
     font-weight: 600;
   }
 `;

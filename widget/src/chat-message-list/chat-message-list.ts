@@ -18,6 +18,8 @@ import { VirtualWindow } from './virtual-window.js';
 
 const BOTTOM_SLACK = 48;
 const EARLIER_THRESHOLD = 400;
+/** Room under the last message, so that the typing indicator never covers it. */
+const TAIL = 32;
 
 /**
  * The messages of one conversation, virtualized: only the rows near the viewport are in the DOM,
@@ -99,7 +101,7 @@ export class ChatMessageList extends LitElement {
   private targetScrollTop(): number {
     const el = this.scroller;
     const height = el?.clientHeight ?? 0;
-    if (this.stick) return Math.max(0, this.win.total - height);
+    if (this.stick) return Math.max(0, this.win.total + TAIL - height);
     const i = this.anchor ? this.win.indexOf(this.anchor.key) : undefined;
     if (i === undefined || !this.anchor) return el?.scrollTop ?? 0;
     return Math.max(0, this.win.offsetOf(i) - this.anchor.top);
@@ -209,6 +211,7 @@ export class ChatMessageList extends LitElement {
         tabindex="0"
         @scroll=${this.onScroll}
       >
+        <div class="filler"></div>
         <div class="spacer" style=${styleMap({ height: `${top}px` })}></div>
         ${repeat(
           rows,
@@ -216,6 +219,7 @@ export class ChatMessageList extends LitElement {
           (row) => renderRow(row, ctx),
         )}
         <div class="spacer" style=${styleMap({ height: `${bottom}px` })}></div>
+        <div style=${styleMap({ height: `${TAIL}px` })}></div>
         ${this.messages.length ? nothing : html`<p class="empty">${this.strings.emptyConversation}</p>`}
       </div>
       ${

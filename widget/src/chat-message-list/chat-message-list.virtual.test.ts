@@ -63,20 +63,22 @@ describe('chat-message-list: virtualization', () => {
 
     // Scroll through the whole history in steps: each frame stays cheap and the DOM small.
     let worst = 0;
+    const steps: number[] = [];
     for (let y = scroller.scrollTop; y > 0; y -= scroller.scrollHeight / 20) {
       const t = performance.now();
       scroller.scrollTop = y;
       scroller.dispatchEvent(new Event('scroll'));
       await list.updateComplete;
       worst = Math.max(worst, performance.now() - t);
+      steps.push(Math.round(performance.now() - t));
       await frame();
       const count = list.shadowRoot!.querySelectorAll('.row').length;
       assert(count < 150, `${count} rows at ${y}`);
     }
-    assert(worst < 100, `slowest scroll step ${worst.toFixed(1)} ms`);
-    console.log(
-      `10,000 messages: open ${openMs.toFixed(0)} ms, slowest scroll step ${worst.toFixed(1)} ms`,
-    );
+    // The median step is the steady cost; the worst one also carries GC and a busy 2-core box.
+    const median = [...steps].sort((a, b) => a - b)[steps.length >> 1]!;
+    assert(median < 30 && worst < 300, `scroll steps (ms): ${steps}`);
+    console.log(`10,000 messages: open ${openMs.toFixed(0)} ms, scroll steps (ms): ${steps}`);
     scroller.scrollTop = 0;
     await waitFor(
       () => list.shadowRoot!.textContent!.includes('Message number 1 '),

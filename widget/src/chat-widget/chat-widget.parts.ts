@@ -101,9 +101,8 @@ export function renderHeader(o: HeaderOptions) {
 
 function errorText(chat: ChatController, s: ChatStrings): string {
   const code = chat.error?.code;
-  if (code === 'unauthorized' || code === 'token_expired' || code === 'forbidden')
-    return s.errorAuth;
-  if (chat.state?.status === 'error' || !chat.ready) return s.errorConnect;
+  if (code === 'unauthorized' || code === 'token_expired') return s.errorAuth;
+  if (code === 'network' || code === 'timeout' || !chat.ready) return s.errorConnect;
   return s.errorGeneric;
 }
 
@@ -116,7 +115,13 @@ export function renderBanner(chat: ChatController, s: ChatStrings) {
     </div>`;
   }
   const status = chat.state?.status;
-  const text = status === 'reconnecting' ? s.reconnecting : status === 'offline' ? s.offline : '';
+  const text = !navigator.onLine
+    ? s.offline
+    : status === 'reconnecting'
+      ? s.reconnecting
+      : status === 'offline'
+        ? s.offline
+        : '';
   return text
     ? html`<div part="banner" class="banner" role="status"><span>${text}</span></div>`
     : nothing;

@@ -90,6 +90,8 @@ describe('chat-widget: render', () => {
       assert(cs.color !== 'rgb(255, 0, 0)', "color is the widget's");
       const input = deep(b, '[part="composer-input"]')!;
       assertEqual(getComputedStyle(input).boxSizing, 'border-box');
+      const height = input.getBoundingClientRect().height;
+      assert(height > 30 && height < 60, `composer is ${height}px high despite html { font-size }`);
       const launcherless = deep(b, '[part="launcher"]');
       assert(!launcherless, 'inline mode has no launcher');
     } finally {

@@ -176,6 +176,9 @@ export const styles = css`
     align-items: center;
     gap: 10px;
   }
+  h2:focus {
+    outline: none;
+  }
   h2 {
     margin: 0;
     font-size: 16px;

@@ -56,6 +56,7 @@ type View =
  * @cssproperty --chat-bubble-theirs-background - Background of the other side's bubbles.
  * @cssproperty --chat-bubble-theirs-text - Text of the other side's bubbles.
  * @cssproperty --chat-avatar-background - Background behind initials.
+ * @cssproperty --chat-avatar-text - Initials color.
  * @cssproperty --chat-online - Presence dot when online.
  * @cssproperty --chat-danger - Errors and the unread badge.
  * @cssproperty --chat-focus-ring - Focus outline color.
@@ -122,14 +123,19 @@ export class ChatWidget extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('visibilitychange', this.onVisibility);
+    window.addEventListener('online', this.onNetwork);
+    window.addEventListener('offline', this.onNetwork);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.onVisibility);
+    window.removeEventListener('online', this.onNetwork);
+    window.removeEventListener('offline', this.onNetwork);
   }
 
   private onVisibility = () => this.markReadIfSeen();
+  private onNetwork = () => this.requestUpdate();
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (
@@ -289,12 +295,14 @@ export class ChatWidget extends LitElement {
       if (!convo) return html`<p class="placeholder" role="status">${s.connecting}</p>`;
       const other: User =
         state.users[convo.conversation.otherUser.id] ?? convo.conversation.otherUser;
+      // While reconnecting, writing goes on: the SDK's outbox sends once the connection is back.
+      // Without a network, or stopped for good, the composer says why it is disabled.
       const status = state.status;
       const reason =
-        status === 'connected' || status === 'reconnecting'
-          ? ''
-          : status === 'offline' || status === 'error'
-            ? s.offline
+        !navigator.onLine || status === 'offline' || status === 'error'
+          ? s.offline
+          : status === 'connected' || status === 'reconnecting'
+            ? ''
             : s.connecting;
       return keyed(
         route.conversationId,

@@ -139,10 +139,11 @@ export class ChatController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** Shows a failure in the widget and fires `chat-error`. */
-  fail(error: unknown): void {
-    this.error = toChatError(error);
-    this.host.dispatchEvent(new ChatErrorEvent(this.error));
+  /** Fires `chat-error` and, unless the failure shows elsewhere (a failed bubble), shows it. */
+  fail(error: unknown, show = true): void {
+    const chatError = toChatError(error);
+    if (show) this.error = chatError;
+    this.host.dispatchEvent(new ChatErrorEvent(chatError));
     this.host.requestUpdate();
   }
 
@@ -151,12 +152,15 @@ export class ChatController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private async run<T>(action: (client: ChatClientLike) => Promise<T>): Promise<T | undefined> {
+  private async run<T>(
+    action: (client: ChatClientLike) => Promise<T>,
+    show = true,
+  ): Promise<T | undefined> {
     if (!this.client) return undefined;
     try {
       return await action(this.client);
     } catch (error) {
-      this.fail(error);
+      this.fail(error, show);
       return undefined;
     }
   }
@@ -182,11 +186,12 @@ export class ChatController implements ReactiveController {
   }
 
   send(conversationId: string, content: string): Promise<unknown> {
-    return this.run((c) => c.sendMessage(conversationId, content));
+    // A refused message shows as a failed bubble with "Retry": no banner on top of it.
+    return this.run((c) => c.sendMessage(conversationId, content), false);
   }
 
   retry(conversationId: string, clientMessageId: string): Promise<unknown> {
-    return this.run((c) => c.retryMessage(conversationId, clientMessageId));
+    return this.run((c) => c.retryMessage(conversationId, clientMessageId), false);
   }
 
   discard(conversationId: string, clientMessageId: string): void {

@@ -60,8 +60,8 @@ export const baseStyles = css`
   .icon-button {
     display: inline-grid;
     place-items: center;
-    inline-size: 2.5rem;
-    block-size: 2.5rem;
+    inline-size: 2.875em;
+    block-size: 2.875em;
     border-radius: 999px;
     color: inherit;
   }

@@ -50,13 +50,13 @@ export const avatarStyles = css`
     position: relative;
     display: inline-grid;
     flex: none;
-    inline-size: var(--_avatar-size, 2.5rem);
-    block-size: var(--_avatar-size, 2.5rem);
+    inline-size: var(--_avatar-size, 2.75em);
+    block-size: var(--_avatar-size, 2.75em);
     border-radius: 50%;
     background: var(--_avatar-bg);
     color: var(--chat-avatar-text, #ffffff);
     font-weight: 600;
-    font-size: calc(var(--_avatar-size, 2.5rem) * 0.38);
+    font-size: calc(var(--_avatar-size, 2.75em) * 0.38);
   }
   .avatar > .initials,
   .avatar > img {
@@ -73,8 +73,8 @@ export const avatarStyles = css`
     position: absolute;
     inset-block-end: 0;
     inset-inline-end: 0;
-    inline-size: 0.75rem;
-    block-size: 0.75rem;
+    inline-size: 0.75em;
+    block-size: 0.75em;
     border-radius: 50%;
     border: 2px solid var(--_surface);
     background: var(--_muted);

@@ -2,6 +2,15 @@ import type { ChatStrings } from '../strings.js';
 
 const DAY = 86_400_000;
 
+// Building an Intl formatter costs far more than using one: keep one per locale and options.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: string | undefined, options: Intl.DateTimeFormatOptions) {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = formatters.get(key);
+  if (!format) formatters.set(key, (format = new Intl.DateTimeFormat(locale, options)));
+  return format;
+}
+
 function startOfDay(date: Date): number {
   return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
 }
@@ -17,12 +26,12 @@ export function dayLabel(iso: string, locale: string | undefined, strings: ChatS
   const diff = dayDiff(date, new Date());
   if (diff === 0) return strings.today;
   if (diff === 1) return strings.yesterday;
-  return date.toLocaleDateString(locale, {
+  return dateFormat(locale, {
     weekday: diff < 7 ? 'long' : undefined,
     day: 'numeric',
     month: 'long',
     year: diff > 300 ? 'numeric' : undefined,
-  });
+  }).format(date);
 }
 
 /** Short relative time for the conversation list: "now", "5 min.", "14:05", "Mon", "3 Mar". */
@@ -39,13 +48,13 @@ export function relativeTime(
     return rtf.format(-Math.floor(elapsed / 60_000), 'minute');
   }
   const diff = dayDiff(date, new Date());
-  if (diff === 0) return date.toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' });
+  if (diff === 0) return clockTime(iso, locale);
   if (diff === 1) return strings.yesterday;
-  if (diff < 7) return date.toLocaleDateString(locale, { weekday: 'short' });
-  return date.toLocaleDateString(locale, { day: 'numeric', month: 'short' });
+  if (diff < 7) return dateFormat(locale, { weekday: 'short' }).format(date);
+  return dateFormat(locale, { day: 'numeric', month: 'short' }).format(date);
 }
 
 /** Clock time of a message. */
 export function clockTime(iso: string, locale: string | undefined): string {
-  return new Date(iso).toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' });
+  return dateFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
 }
