@@ -17,11 +17,10 @@ function bundle(input, file) {
     input: at(input),
     plugins: [
       typescript({
-        tsconfig: at('tsconfig.json'),
+        tsconfig: at('tsconfig.bundle.json'),
         noEmit: false,
         module: 'esnext',
         moduleResolution: 'bundler',
-        include: [at('npm-host-app/src/**'), at('react/src/**')],
         noEmitOnError: true,
       }),
       replace({ preventAssignment: true, values: { 'process.env.NODE_ENV': '"production"' } }),
