@@ -4,6 +4,7 @@
  * unread counts. Needs the widget bundle (`npm run build -w widget`) and Debian's Chromium.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -13,6 +14,7 @@ import { launchChromium, part, startDemoServer, watchErrors } from './support/br
 
 const SCREENSHOT = fileURLToPath(new URL('../../docs/screenshots/demo.png', import.meta.url));
 const VIEWPORT = { width: 620, height: 860 };
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 let server: ChatServer;
 let browser: Browser;
@@ -148,6 +150,35 @@ describe('the demo page', () => {
       expect(errors).toEqual([]);
     },
   );
+
+  it('has no axe-core violations, signed out and signed in', { timeout: 60_000 }, async () => {
+    // axe is injected as an inline script, which the page's CSP forbids: bypass it for this check.
+    const context = await browser.newContext({ viewport: VIEWPORT, bypassCSP: true });
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${server.url}/`);
+    await page.getByRole('button', { name: 'Start chatting' }).waitFor();
+    const violations = async () => {
+      await page.addScriptTag({ path: AXE });
+      return page.evaluate(async () => {
+        const axe = (
+          window as unknown as {
+            axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> };
+          }
+        ).axe;
+        const results = await axe.run();
+        return results.violations.map((v) => `${v.id} (${v.nodes.length})`);
+      });
+    };
+    expect(await violations()).toEqual([]);
+    await page.getByLabel('or type any name').fill('Zoë Keller');
+    await page.getByRole('button', { name: 'Start chatting' }).click();
+    await poll(() => page.locator('#me').textContent()).toBe('Zoë Keller');
+    expect(new URL(page.url()).searchParams.get('user')).toBe('zoe-keller');
+    await part(page, 'header').waitFor();
+    expect(await violations()).toEqual([]);
+  });
 });
 
 /** Puts the two windows' screenshots side by side in one image. */
