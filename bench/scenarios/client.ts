@@ -1,0 +1,263 @@
+/**
+ * Scenario 5: the client. Bundle sizes (min+gzip) beside their largest dependencies, and in
+ * headless Chromium the time from the script tag to the first rendered conversation list and to
+ * the latest messages of a 10,000-message conversation. The page comes from a local server; the
+ * baseline page does the same work by hand (socket.io-client, fetch, innerHTML).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { startServer, stopAll } from '../lib/processes.js';
+import type { RunOptions } from '../lib/processes.js';
+import { fmt } from '../lib/report.js';
+import type { Row, ScenarioResult } from '../lib/report.js';
+import type { Worker } from '../lib/rpc.js';
+import { conversationIdOf, seed } from '../lib/seed.js';
+import type { ConversationSpec } from '../lib/seed.js';
+import { benchToken } from '../lib/tokens.js';
+import { buildBundle } from './bundles.js';
+import type { Bundle } from './bundles.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const ME = 'c-me';
+const DEEP = 10_000;
+
+function sizeRow(metric: string, ours: Bundle, base: Bundle, goal = ''): Row {
+  return {
+    scenario: '5. client: bundle min+gzip',
+    metric,
+    ours: fmt.kb(ours.gzip),
+    baseline: `${fmt.kb(base.gzip)} (${base.label})`,
+    ratio: fmt.ratio(ours.gzip, base.gzip),
+    goal,
+    met: '—',
+  };
+}
+
+/** Polls each animation frame until `selector` (searched through shadow roots) holds `text`. */
+const POLL = `
+window.__deep = function deep(root, selector, text) {
+  for (const el of root.querySelectorAll(selector)) {
+    if (!text || el.textContent.includes(text)) return el;
+  }
+  for (const el of root.querySelectorAll('*')) {
+    if (el.shadowRoot) {
+      const found = deep(el.shadowRoot, selector, text);
+      if (found) return found;
+    }
+  }
+  return null;
+};
+window.__until = (selector, text) => new Promise((resolve) => {
+  const check = () => (window.__deep(document, selector, text) ? resolve(performance.now()) : requestAnimationFrame(check));
+  check();
+});
+window.__listAt = window.__until('[data-conversation-id]');
+`;
+
+function widgetPage(serverUrl: string, token: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>widget</title></head><body>
+<script>window.__t0 = performance.now();</script>
+<script src="/chat-widget.js"></script>
+<chat-widget mode="inline" server-url="${serverUrl}" token="${token}"></chat-widget>
+<script>${POLL}</script></body></html>`;
+}
+
+function baselinePage(serverUrl: string, token: string): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>baseline</title></head><body>
+<script>window.__t0 = performance.now();</script>
+<script src="/socket.io.min.js"></script>
+<ul id="list"></ul><div id="log"></div>
+<script>
+const url = ${JSON.stringify(serverUrl)};
+const headers = { authorization: 'Bearer ${token}' };
+const esc = (s) => String(s).replace(/[&<>"]/g, (c) => '&#' + c.charCodeAt(0) + ';');
+const socket = io(url, { auth: { token: headers.authorization.slice(7) }, transports: ['websocket'] });
+socket.on('connect', async () => {
+  const { conversations } = await (await fetch(url + '/chat/conversations?limit=20', { headers })).json();
+  list.innerHTML = conversations.map((c) => '<li><button part="conversation" data-conversation-id="' + c.id + '">' +
+    esc(c.otherUser.name) + ': ' + esc(c.lastMessage ? c.lastMessage.content : '') + '</button></li>').join('');
+});
+list.addEventListener('click', async (event) => {
+  const id = event.target.closest('button').dataset.conversationId;
+  const { messages } = await (await fetch(url + '/chat/conversations/' + id + '?limit=50', { headers })).json();
+  log.innerHTML = messages.map((m) => '<p part="message">' + esc(m.content) + '</p>').join('');
+});
+${POLL}</script></body></html>`;
+}
+
+interface PageTimes {
+  list: number;
+  open: number;
+}
+
+export async function clientScenario(options: RunOptions): Promise<ScenarioResult> {
+  const notes: string[] = [];
+  const rows: Row[] = [];
+  // Sizes: the script-tag widget and the SDK, beside socket.io-client and lit alone.
+  const dist = join(root, 'widget/dist/chat-widget.js');
+  let widget: Bundle;
+  if (options.quick && existsSync(dist)) {
+    const code = readFileSync(dist);
+    widget = {
+      label: 'widget/dist/chat-widget.js',
+      code: code.toString(),
+      min: code.length,
+      gzip: gzipSync(code, { level: 9 }).length,
+    };
+    notes.push(
+      'Client (quick): sizes of the existing widget/dist/chat-widget.js, no fresh builds.',
+    );
+  } else {
+    widget = await buildBundle('widget');
+    const sdk = await buildBundle('sdk');
+    const io = await buildBundle('socket.io-client');
+    const lit = await buildBundle('lit');
+    rows.push(
+      sizeRow('script-tag widget (everything inside)', widget, {
+        ...io,
+        gzip: io.gzip + lit.gzip,
+        label: 'socket.io-client + lit',
+      }),
+      sizeRow('SDK with socket.io-client', sdk, io),
+    );
+    notes.push(
+      `Client sizes (min / min+gzip): widget ${fmt.kb(widget.min)} / ${fmt.kb(widget.gzip)}, SDK + socket.io-client ${fmt.kb(sdk.min)} / ${fmt.kb(sdk.gzip)}, ` +
+        `socket.io-client alone ${fmt.kb(io.min)} / ${fmt.kb(io.gzip)}, lit alone ${fmt.kb(lit.min)} / ${fmt.kb(lit.gzip)}; built in memory from the current sources as scripts/size.mjs does.`,
+    );
+  }
+  const bundlePath = join(options.tmp, 'chat-widget.js');
+  writeFileSync(bundlePath, widget.code);
+
+  // Data: the reader has 30 conversations; the latest active holds 10,000 messages.
+  const deep = options.quick ? 500 : DEEP;
+  const deepIndex = 29;
+  const conversations: ConversationSpec[] = Array.from({ length: 30 }, (_, i) => ({
+    a: ME,
+    b: `c-u${i}`,
+    messages: i === deepIndex ? deep : 20,
+    unreadForA: 2,
+  }));
+  const dbPath = join(options.tmp, 'client.db');
+  await seed(dbPath, {
+    users: [
+      { id: ME, name: 'Reader' },
+      ...conversations.map((c, i) => ({ id: c.b, name: `Contact ${i}` })),
+    ],
+    conversations,
+  });
+
+  const ioBundle = readFileSync(join(root, 'node_modules/socket.io-client/dist/socket.io.min.js'));
+  let pages: Record<string, string> = {};
+  const http = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const send = (type: string, body: string | Buffer): void => {
+      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+    };
+    if (path === '/chat-widget.js') send('text/javascript', widget.code);
+    else if (path === '/socket.io.min.js') send('text/javascript', ioBundle);
+    else if (pages[path]) send('text/html; charset=utf-8', pages[path]!);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  let server: (Worker & { url: string }) | undefined;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  try {
+    server = await startServer(
+      'parley',
+      ['--db', dbPath, '--sync', 'full', '--origins', origin, '--widget', bundlePath],
+      options,
+    );
+    const token = benchToken(ME);
+    pages = {
+      '/widget.html': widgetPage(server.url, token),
+      '/baseline.html': baselinePage(server.url, token),
+    };
+    const lastText = `Seeded message ${deep} of`;
+    const measurePage = async (path: string): Promise<PageTimes> => {
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        await page.goto(`${origin}${path}`);
+        const list = await page.evaluate(
+          () => (window as unknown as { __listAt: Promise<number> }).__listAt,
+          undefined,
+        );
+        const t0 = await page.evaluate(() => (window as unknown as { __t0: number }).__t0);
+        const open = await page.evaluate(
+          ({ id, text }) => {
+            const w = window as unknown as {
+              __deep: (r: ParentNode, s: string, t?: string) => HTMLElement | null;
+              __until: (s: string, t?: string) => Promise<number>;
+            };
+            const button = w.__deep(document, `[data-conversation-id="${id}"]`)!;
+            const start = performance.now();
+            const done = w.__until('[part~="message"]', text);
+            button.click();
+            return done.then((at) => at - start);
+          },
+          { id: conversationIdOf(deepIndex), text: lastText },
+        );
+        return { list: list - t0, open };
+      } finally {
+        await context.close();
+      }
+    };
+    const runs = options.quick ? 1 : 7;
+    const median = (xs: number[]): number =>
+      [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const ours: PageTimes[] = [];
+    const base: PageTimes[] = [];
+    // Warm Chromium once per page, then alternate so that load drifts hit both alike.
+    if (!options.quick) {
+      await measurePage('/widget.html');
+      await measurePage('/baseline.html');
+    }
+    for (let i = 0; i < runs; i++) {
+      ours.push(await measurePage('/widget.html'));
+      base.push(await measurePage('/baseline.html'));
+    }
+    const row = (metric: string, a: number, b: number): Row => ({
+      scenario: `5. client: headless Chromium (median of ${runs} cold loads)`,
+      metric,
+      ours: fmt.ms(a),
+      baseline: fmt.ms(b),
+      ratio: fmt.ratio(a, b),
+      goal: '',
+      met: '—',
+    });
+    const list = median(ours.map((t) => t.list));
+    const listBase = median(base.map((t) => t.list));
+    rows.push(
+      row('script start → conversation list rendered, ms', list, listBase),
+      row(
+        `open a ${fmt.int(deep)}-message conversation → latest message rendered, ms`,
+        median(ours.map((t) => t.open)),
+        median(base.map((t) => t.open)),
+      ),
+    );
+    notes.push(
+      `Client pages: served by a local node:http server at ${origin}, Parley at ${server.url} (synchronous=FULL); the baseline page loads socket.io-client, ` +
+        'connects, fetches the list and the latest 50 messages and writes them with innerHTML. All runs, ms (list/open): widget ' +
+        ours.map((t) => `${fmt.ms(t.list)}/${fmt.ms(t.open)}`).join(', ') +
+        '; baseline ' +
+        base.map((t) => `${fmt.ms(t.list)}/${fmt.ms(t.open)}`).join(', ') +
+        '.',
+    );
+  } finally {
+    await browser.close();
+    await stopAll([server]);
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+  }
+  mkdirSync(options.tmp, { recursive: true });
+  return { rows, notes };
+}

@@ -1,0 +1,84 @@
+/**
+ * One server under test in its own process, driven by the orchestrator over IPC:
+ * `--kind parley` (the reference server via createChatServer, every rate limit off),
+ * `--kind relay` (the bare Socket.IO baseline) or `--kind static` (bare node:http answering
+ * registered bodies: the HTTP baseline). Reports its CPU time and its memory after a full GC.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
+import { createChatServer } from '../reference-server/src/index.js';
+import { attachRelay } from './relay.js';
+import { cpuMs, serve } from './lib/rpc.js';
+import { BENCH_JWT_SECRET } from './lib/tokens.js';
+
+const { values } = parseArgs({
+  options: {
+    kind: { type: 'string', default: 'parley' },
+    db: { type: 'string', default: ':memory:' },
+    sync: { type: 'string', default: 'full' },
+    origins: { type: 'string', default: '' },
+    widget: { type: 'string' },
+  },
+});
+
+let url: string;
+let close: () => Promise<void>;
+const bodies = new Map<string, string>();
+
+if (values.kind === 'parley') {
+  const server = await createChatServer({
+    port: 0,
+    host: '127.0.0.1',
+    db: values.db,
+    synchronous: values.sync === 'normal' ? 'normal' : 'full',
+    jwtSecret: BENCH_JWT_SECRET,
+    logLevel: 'silent',
+    origins: values.origins ? values.origins.split(',') : [],
+    rateLimits: { messages: 0, requests: 0, handshakes: 0, typing: 0 },
+    ...(values.widget ? { widgetBundlePath: values.widget } : {}),
+  });
+  url = server.url;
+  close = () => server.close();
+} else {
+  const http = createServer((req, res) => {
+    const body = bodies.get(req.url ?? '');
+    if (body === undefined) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+    });
+    res.end(body);
+  });
+  const io = values.kind === 'relay' ? attachRelay(http) : undefined;
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  close = () =>
+    new Promise<void>((resolve) => {
+      if (io) io.close(() => resolve());
+      else http.close(() => resolve());
+      http.closeAllConnections();
+    });
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+serve(
+  {
+    cpu: () => cpuMs(),
+    memory: () => {
+      for (let i = 0; i < 3; i++) gc?.();
+      const { heapUsed, rss } = process.memoryUsage();
+      return { heapUsed, rss, gc: gc !== undefined };
+    },
+    setBody: ({ path, body }: { path: string; body: string }) => void bodies.set(path, body),
+    exit: async () => {
+      await close();
+      setImmediate(() => process.exit(0));
+    },
+  },
+  { url, pid: process.pid },
+);
