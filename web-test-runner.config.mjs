@@ -38,6 +38,17 @@ function parleyServer() {
       if (context.path === '/__parley/config') {
         return { body: JSON.stringify({ serverUrl: server.url }), type: 'json' };
       }
+      if (context.path === '/__parley/csp.html') {
+        // A page under a strict policy: no inline script or style, no eval, Trusted Types.
+        const ws = server.url.replace('http', 'ws');
+        return {
+          body: '<!doctype html><script type="module" src="/widget/test/csp-page.ts"></script>',
+          type: 'html',
+          headers: {
+            'content-security-policy': `default-src 'self'; connect-src 'self' ${server.url} ${ws}; require-trusted-types-for 'script'`,
+          },
+        };
+      }
       if (context.path === '/__parley/token') {
         const q = context.query;
         const claims = { sub: String(q.sub), name: q.name ? String(q.name) : undefined };

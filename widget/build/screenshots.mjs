@@ -11,15 +11,16 @@ import { createChatServer } from '../../reference-server/src/index.ts';
 const out = new URL('../../docs/screenshots/', import.meta.url).pathname;
 const bundle = readFileSync(new URL('../dist/chat-widget.js', import.meta.url), 'utf8');
 
-const page = (serverUrl, token, theme) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>Parley widget</title>
-<style>
+const hostCss = (theme) => `
   body { margin: 0; min-height: 100vh; font: 16px/1.5 Georgia, serif; color: ${theme === 'dark' ? '#ccd' : '#333'};
     background: ${theme === 'dark' ? '#0b0e14' : '#f3f1ec'}; }
   main { max-width: 560px; padding: 32px; }
-  h1 { font-size: 28px; margin: 0 0 12px; }
-</style>
+  h1 { font-size: 28px; margin: 0 0 12px; }`;
+
+const page = (serverUrl, token, theme) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Parley widget</title>
+<link rel="stylesheet" href="/host.css?theme=${theme}">
 <script src="/chat-widget.js" defer></script></head>
 <body><main><h1>Acme Store</h1><p>Your order #1042 is on its way. Questions? Chat with us.</p></main>
 <chat-widget server-url="${serverUrl}" token="${token}" theme="${theme}" conversation-with="bob" open></chat-widget>
@@ -77,11 +78,15 @@ const http = createServer((req, res) => {
     return;
   }
   const theme = new URL(req.url, 'http://x').searchParams.get('theme') ?? 'light';
+  if (req.url.startsWith('/host.css')) {
+    res.writeHead(200, { 'content-type': 'text/css' }).end(hostCss(theme));
+    return;
+  }
   res
     .writeHead(200, {
       'content-type': 'text/html',
-      // The widget runs under a strict CSP: no inline script, no eval.
-      'content-security-policy': `default-src 'self'; connect-src 'self' ${server.url} ${server.url.replace('http', 'ws')}; style-src 'self' 'unsafe-inline'; img-src 'self' https: data:`,
+      // The widget runs under a strict CSP: no inline script or style, no eval, Trusted Types.
+      'content-security-policy': `default-src 'self'; connect-src 'self' ${server.url} ${server.url.replace('http', 'ws')}; img-src 'self' https:; require-trusted-types-for 'script'`,
     })
     .end(page(server.url, sign('alice', 'Alice Martin'), theme));
 });
@@ -124,7 +129,7 @@ try {
     });
     await tab.waitForTimeout(300);
     await tab.screenshot({ path: `${out}${shot.name}.png` });
-    if (errors.length) console.warn(shot.name, errors);
+    if (errors.length) throw new Error(`${shot.name}: ${errors.join('\n')}`);
     console.log('wrote', `${out}${shot.name}.png`);
     await context.close();
   }

@@ -22,6 +22,9 @@ export const styles = css`
   .scroller > * {
     flex-shrink: 0;
   }
+  .tail {
+    height: 32px;
+  }
   .scroller > .filler {
     flex: 1 0 0;
   }

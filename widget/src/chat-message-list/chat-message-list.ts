@@ -2,7 +2,6 @@ import { LitElement, html, nothing } from 'lit';
 import type { PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { ClientMessage } from '@parley/sdk';
 import { ChatActionEvent } from '../events.js';
 import { defaultStrings, format } from '../strings.js';
@@ -18,7 +17,7 @@ import { VirtualWindow } from './virtual-window.js';
 
 const BOTTOM_SLACK = 48;
 const EARLIER_THRESHOLD = 400;
-/** Room under the last message, so that the typing indicator never covers it. */
+/** Room under the last message (`.tail`), so that the typing indicator never covers it. */
 const TAIL = 32;
 
 /**
@@ -136,6 +135,8 @@ export class ChatMessageList extends LitElement {
 
   protected override updated(): void {
     const el = this.scroller;
+    // Spacer heights go through the CSSOM, never a style attribute: a strict CSP blocks those.
+    this.setSpacers();
     // Measure what was rendered; correct the layout when estimates were off.
     let changed = false;
     for (const row of el.querySelectorAll<HTMLElement>('.row')) {
@@ -200,8 +201,6 @@ export class ChatMessageList extends LitElement {
       otherLastReadSeq: this.otherLastReadSeq,
     });
     const rows = this.win.rows.slice(this.start, this.end);
-    const top = this.win.offsetOf(this.start);
-    const bottom = this.win.total - this.win.offsetOf(this.end);
     return html`<div
         class="scroller"
         part="message-list"
@@ -212,14 +211,14 @@ export class ChatMessageList extends LitElement {
         @scroll=${this.onScroll}
       >
         <div class="filler"></div>
-        <div class="spacer" style=${styleMap({ height: `${top}px` })}></div>
+        <div class="spacer"></div>
         ${repeat(
           rows,
           (row) => row.key,
           (row) => renderRow(row, ctx),
         )}
-        <div class="spacer" style=${styleMap({ height: `${bottom}px` })}></div>
-        <div style=${styleMap({ height: `${TAIL}px` })}></div>
+        <div class="spacer"></div>
+        <div class="tail"></div>
         ${this.messages.length ? nothing : html`<p class="empty">${this.strings.emptyConversation}</p>`}
       </div>
       ${

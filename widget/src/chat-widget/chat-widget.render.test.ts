@@ -32,6 +32,26 @@ describe('chat-widget: render', () => {
     assert(deep(w, '.empty')?.textContent?.includes('No conversations'), 'empty list text');
   });
 
+  it('uses a ChatClient that the host app already connected', async () => {
+    const shared = await client(uid('host'), 'Host User');
+    const w = document.createElement('chat-widget');
+    w.mode = 'inline';
+    const ready = new Promise((r) => w.addEventListener('chat-ready', r, { once: true }));
+    w.client = shared;
+    document.body.append(w);
+    try {
+      await ready;
+      assert(w.chat.state?.status === 'connected', 'shares the connected client');
+    } finally {
+      w.remove();
+    }
+    assertEqual(
+      shared.getState().status,
+      'connected',
+      "removing the widget keeps the app's client:",
+    );
+  });
+
   it('shows a bad token inside the widget and fires chat-error', async () => {
     const w = document.createElement('chat-widget') as ChatWidget;
     const errors: string[] = [];

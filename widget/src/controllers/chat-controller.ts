@@ -107,16 +107,17 @@ export class ChatController implements ReactiveController {
       client.on('error', (error) => this.fail(error)),
     ];
     this.onState(client.getState());
-    if (this.owned || client.getState().status === 'idle') void this.start(client);
+    // A shared client that the app already connected only needs its conversations loaded.
+    void this.start(client, this.owned || client.getState().status === 'idle');
   }
 
   private detach(): void {
     for (const off of this.offs.splice(0)) off();
   }
 
-  private async start(client: ChatClientLike): Promise<void> {
+  private async start(client: ChatClientLike, connect: boolean): Promise<void> {
     try {
-      await client.connect();
+      if (connect) await client.connect();
       await client.getConversations();
       if (client !== this.client) return;
       this.ready = true;
