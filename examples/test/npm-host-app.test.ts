@@ -107,30 +107,41 @@ describe('the npm host app page', () => {
   });
   afterAll(() => browser?.close());
 
-  it('signs in, connects the widget through its own token endpoint and shows unread counts', async () => {
-    const errors: string[] = [];
-    const page = await browser.newPage();
-    page.setDefaultTimeout(10_000);
-    watchErrors(page, errors);
-    await page.goto(host.url);
-    await page.getByLabel('Your name').fill('Alice Martin');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+  it(
+    'signs in, connects the widget through its own token endpoint and shows unread counts',
+    { timeout: 60_000 },
+    async () => {
+      const errors: string[] = [];
+      const page = await browser.newPage();
+      page.setDefaultTimeout(10_000);
+      watchErrors(page, errors);
+      await page.goto(host.url);
+      await page.getByLabel('Your name').fill('Alice Martin');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
 
-    const bob = new ChatClient({ url: chat.url, token: signToken('bob', { name: 'Bob Nguyen' }) });
-    await bob.connect();
-    const conversation = await bob.openConversation('alice-martin');
-    await bob.sendMessage(conversation.id, 'Welcome to Teamboard!');
-    await expect.poll(() => page.locator('#nav-unread').textContent(), { timeout: 5000 }).toBe('1');
+      const bob = new ChatClient({
+        url: chat.url,
+        token: signToken('bob', { name: 'Bob Nguyen' }),
+      });
+      await bob.connect();
+      const conversation = await bob.openConversation('alice-martin');
+      await bob.sendMessage(conversation.id, 'Welcome to Teamboard!');
+      await expect
+        .poll(() => page.locator('#nav-unread').textContent(), { timeout: 5000 })
+        .toBe('1');
 
-    // The session is the host app's: a reload keeps it, and the chat with it.
-    await page.reload();
-    await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
-    await part(page, 'conversation').filter({ hasText: 'Bob Nguyen' }).click();
-    await part(page, 'message').filter({ hasText: 'Welcome to Teamboard!' }).waitFor();
-    await expect.poll(() => page.locator('#nav-unread').textContent(), { timeout: 5000 }).toBe('');
-    bob.disconnect();
-    await page.close();
-    expect(errors).toEqual([]);
-  });
+      // The session is the host app's: a reload keeps it, and the chat with it.
+      await page.reload();
+      await page.getByRole('status').filter({ hasText: 'Connected' }).waitFor();
+      await part(page, 'conversation').filter({ hasText: 'Bob Nguyen' }).click();
+      await part(page, 'message').filter({ hasText: 'Welcome to Teamboard!' }).waitFor();
+      await expect
+        .poll(() => page.locator('#nav-unread').textContent(), { timeout: 5000 })
+        .toBe('');
+      bob.disconnect();
+      await page.close();
+      expect(errors).toEqual([]);
+    },
+  );
 });

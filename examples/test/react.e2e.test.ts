@@ -30,41 +30,45 @@ afterAll(async () => {
 });
 
 describe('the React example', () => {
-  it('shows the unread count in its own header and follows the user switch', async () => {
-    const errors: string[] = [];
-    const page = await browser.newPage();
-    page.setDefaultTimeout(10_000);
-    watchErrors(page, errors);
-    await page.goto(`${server.url}/examples/react/?user=carol`);
-    await poll(() => page.getByRole('status').first().textContent()).toBe(
-      'Signed in as Carol Diaz',
-    );
-    // React set the function as a property, not as an attribute.
-    expect(await page.locator('chat-widget').getAttribute('tokenprovider')).toBeNull();
-    expect(await page.locator('chat-widget').getAttribute('server-url')).toBe(server.url);
+  it(
+    'shows the unread count in its own header and follows the user switch',
+    { timeout: 60_000 },
+    async () => {
+      const errors: string[] = [];
+      const page = await browser.newPage();
+      page.setDefaultTimeout(10_000);
+      watchErrors(page, errors);
+      await page.goto(`${server.url}/examples/react/?user=carol`);
+      await poll(() => page.getByRole('status').first().textContent()).toBe(
+        'Signed in as Carol Diaz',
+      );
+      // React set the function as a property, not as an attribute.
+      expect(await page.locator('chat-widget').getAttribute('tokenprovider')).toBeNull();
+      expect(await page.locator('chat-widget').getAttribute('server-url')).toBe(server.url);
 
-    const dave = new ChatClient({
-      url: server.url,
-      tokenProvider: () => demoToken(server.url, 'dave'),
-    });
-    await dave.connect();
-    const conversation = await dave.openConversation('carol');
-    await dave.sendMessage(conversation.id, 'Your order shipped.');
-    await dave.sendMessage(conversation.id, 'Tracking number: 42');
-    await poll(() => page.getByTestId('unread').textContent()).toBe('2');
+      const dave = new ChatClient({
+        url: server.url,
+        tokenProvider: () => demoToken(server.url, 'dave'),
+      });
+      await dave.connect();
+      const conversation = await dave.openConversation('carol');
+      await dave.sendMessage(conversation.id, 'Your order shipped.');
+      await dave.sendMessage(conversation.id, 'Tracking number: 42');
+      await poll(() => page.getByTestId('unread').textContent()).toBe('2');
 
-    await part(page, 'conversation').filter({ hasText: 'Dave Okafor' }).click();
-    await part(page, 'message').filter({ hasText: 'Tracking number' }).waitFor();
-    await page.getByTestId('unread').waitFor({ state: 'detached' });
+      await part(page, 'conversation').filter({ hasText: 'Dave Okafor' }).click();
+      await part(page, 'message').filter({ hasText: 'Tracking number' }).waitFor();
+      await page.getByTestId('unread').waitFor({ state: 'detached' });
 
-    // Switching user mounts a new widget with a new token.
-    await page.getByLabel('Demo user').selectOption('dave');
-    await poll(() => page.getByRole('status').first().textContent()).toBe(
-      'Signed in as Dave Okafor',
-    );
-    expect(new URL(page.url()).searchParams.get('user')).toBe('dave');
-    dave.disconnect();
-    await page.close();
-    expect(errors).toEqual([]);
-  });
+      // Switching user mounts a new widget with a new token.
+      await page.getByLabel('Demo user').selectOption('dave');
+      await poll(() => page.getByRole('status').first().textContent()).toBe(
+        'Signed in as Dave Okafor',
+      );
+      expect(new URL(page.url()).searchParams.get('user')).toBe('dave');
+      dave.disconnect();
+      await page.close();
+      expect(errors).toEqual([]);
+    },
+  );
 });

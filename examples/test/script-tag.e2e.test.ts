@@ -39,30 +39,34 @@ async function openHostPage(): Promise<Page> {
 }
 
 describe('the script-tag example', () => {
-  it('shows unread counts on the launcher and in the page, cleared once read', async () => {
-    const page = await openHostPage();
-    const launcher = part(page, 'launcher');
-    await launcher.waitFor();
-    expect(await part(page, 'panel').isVisible()).toBe(false);
-    expect(await part(page, 'unread-badge').count()).toBe(0);
+  it(
+    'shows unread counts on the launcher and in the page, cleared once read',
+    { timeout: 60_000 },
+    async () => {
+      const page = await openHostPage();
+      const launcher = part(page, 'launcher');
+      await launcher.waitFor();
+      expect(await part(page, 'panel').isVisible()).toBe(false);
+      expect(await part(page, 'unread-badge').count()).toBe(0);
 
-    const conversation = await dave.openConversation('carol');
-    await dave.sendMessage(conversation.id, 'Hi Carol, the bike is still available.');
-    await dave.sendMessage(conversation.id, 'Want to try it this weekend?');
-    await poll(() => part(page, 'unread-badge').textContent()).toBe('2');
-    await poll(() => page.locator('#inbox-count').textContent()).toBe('2');
-    expect(await launcher.getAttribute('aria-label')).toContain('2 unread');
+      const conversation = await dave.openConversation('carol');
+      await dave.sendMessage(conversation.id, 'Hi Carol, the bike is still available.');
+      await dave.sendMessage(conversation.id, 'Want to try it this weekend?');
+      await poll(() => part(page, 'unread-badge').textContent()).toBe('2');
+      await poll(() => page.locator('#inbox-count').textContent()).toBe('2');
+      expect(await launcher.getAttribute('aria-label')).toContain('2 unread');
 
-    await launcher.click();
-    await part(page, 'conversation').filter({ hasText: 'Dave Okafor' }).click();
-    await part(page, 'message').filter({ hasText: 'this weekend' }).waitFor();
-    await part(page, 'unread-badge').waitFor({ state: 'detached' });
-    await poll(() => page.locator('#inbox-count').textContent()).toBe('');
-    await page.close();
-    expect(errors).toEqual([]);
-  });
+      await launcher.click();
+      await part(page, 'conversation').filter({ hasText: 'Dave Okafor' }).click();
+      await part(page, 'message').filter({ hasText: 'this weekend' }).waitFor();
+      await part(page, 'unread-badge').waitFor({ state: 'detached' });
+      await poll(() => page.locator('#inbox-count').textContent()).toBe('');
+      await page.close();
+      expect(errors).toEqual([]);
+    },
+  );
 
-  it('lets the page open a conversation through the widget', async () => {
+  it('lets the page open a conversation through the widget', { timeout: 60_000 }, async () => {
     const page = await openHostPage();
     await page.getByRole('button', { name: 'Ask the seller (Dave)' }).click();
     await poll(() => part(page, 'header').textContent()).toContain('Dave Okafor');
