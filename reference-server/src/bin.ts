@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createChatServer } from './chat-server.js';
 import { ConfigError } from './config.js';
+import { DEMO_PAGES } from './http/app.js';
 import { parseCli, USAGE } from './cli.js';
 
 async function main(): Promise<void> {
@@ -13,7 +14,8 @@ async function main(): Promise<void> {
   if (parsed.options.demo) {
     process.stdout.write(
       'DEMO MODE: the server mints tokens for any user. Never expose it; a real app signs tokens in its own backend.\n' +
-        `Open ${server.url}/ in two browser windows and pick a different user in each.\n`,
+        `Open ${server.url}/ in two browser windows and pick a different user in each.\n` +
+        DEMO_PAGES.map((page) => `Example host page: ${server.url}/examples/${page}/\n`).join(''),
     );
   }
   process.stdout.write(`listening on ${server.url}\n`);

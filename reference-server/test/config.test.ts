@@ -225,6 +225,17 @@ describe('demo mode', () => {
         expect.arrayContaining(['bob', 'carol']),
       );
       expect((await api(server.url, null, 'POST', '/demo/token', { userId: '' })).status).toBe(400);
+      const page = await fetch(`${server.url}/examples/script-tag/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<chat-widget');
+      for (const source of [
+        '/examples/test/demo.e2e.test.ts',
+        '/examples/bot/echo-bot.ts',
+        '/examples/npm-host-app/server.ts',
+        '/examples/react/README.md',
+      ]) {
+        expect((await fetch(`${server.url}${source}`)).status, source).toBe(404);
+      }
     } finally {
       await server.close();
     }

@@ -14,6 +14,9 @@ import { demoRoutes } from './demo-routes.js';
 import { errorHandler, notFound, sendError } from './http-errors.js';
 import type { OriginPolicy } from './origin-policy.js';
 
+/** The example pages that demo mode serves besides the demo itself (at `/`). */
+export const DEMO_PAGES = ['script-tag', 'react'] as const;
+
 export interface AppOptions {
   service: ChatService;
   verify: (token: string) => Identity;
@@ -107,8 +110,17 @@ export function createApp(options: AppOptions): Express {
     app.use('/admin', checkOrigin, json, adminRoutes(service, options.adminKey));
   if (options.demo) {
     app.use('/demo', checkOrigin, demoRoutes(service, options.demo.secret));
-    app.use('/examples', express.static(options.demo.examplesDir, { index: 'index.html' }));
-    app.use('/', express.static(`${options.demo.examplesDir}/demo`, { index: 'index.html' }));
+    // Only the example pages and their built assets: never the examples' sources or tests.
+    const pagesOnly: RequestHandler = (req, res, next) =>
+      /\.(tsx?|mts|md|map)$/i.test(req.path) ? notFound(req, res, next) : next();
+    for (const page of DEMO_PAGES) {
+      app.use(
+        `/examples/${page}`,
+        pagesOnly,
+        express.static(`${options.demo.examplesDir}/${page}`),
+      );
+    }
+    app.use('/', pagesOnly, express.static(`${options.demo.examplesDir}/demo`));
   }
   app.use(notFound);
   app.use(errorHandler(logger));
