@@ -1,4 +1,4 @@
-import { backoffDelay } from './backoff.js';
+import { backoffDelay, Timers } from './backoff.js';
 import { ChatApi } from './chat-api.js';
 import { ChatError } from './chat-error.js';
 import { applyRead, setPending, setPresence, setTyping, setUnread } from './chat-state.js';
@@ -17,6 +17,9 @@ import { TokenSource } from './token-source.js';
 import { TypingTracker } from './typing.js';
 import type { ChatClientEvents, ChatClientOptions, ChatState, ConnectionStatus } from './types.js';
 
+/** Failures of the token provider that a later attempt may not meet. */
+const PASSING: ReadonlySet<string> = new Set(['network', 'timeout', 'internal', 'rate_limited']);
+
 /**
  * The wiring behind `ChatClient`: connection, catch-up, outbox, typing and state, and the
  * reactions to server events. `ChatClient` is the documented facade over it.
@@ -34,6 +37,7 @@ export class ChatRuntime {
   private ready: Promise<MessageSender> | null = null;
   private firstSync: { resolve(): void; reject(error: ChatError): void } | null = null;
   private connecting: Promise<void> | null = null;
+  private readonly timers = new Timers();
 
   constructor(readonly options: ChatClientOptions) {
     this.tokens = new TokenSource(options.token, options.tokenProvider);
@@ -80,14 +84,16 @@ export class ChatRuntime {
     connecting.catch(() => undefined);
     this.setStatus('connecting');
     this.sync.start();
-    this.ready ??= this.prepare();
+    this.ready ??= this.prepare(connecting);
     this.ready.then(
       () => {
         if (this.connecting === connecting) this.connection.start();
       },
       (error: unknown) => {
+        const err = ChatError.from(error, 'unauthorized');
+        if (err.code === 'cancelled') return; // stop() already settled everything
         this.ready = null;
-        this.fail(ChatError.from(error, 'unauthorized'), true);
+        this.fail(err, true);
         this.setStatus('error');
       },
     );
@@ -96,6 +102,9 @@ export class ChatRuntime {
 
   /** See `ChatClient.disconnect()`. */
   stop(): void {
+    this.timers.clearAll();
+    // A first token still being retried is abandoned: the next connect() starts it afresh.
+    if (!this.sender) this.ready = null;
     this.connection.stop();
     this.tokens.stop();
     this.sender?.stop();
@@ -160,8 +169,28 @@ export class ChatRuntime {
     },
   };
 
-  private async prepare(): Promise<MessageSender> {
-    const token = await this.tokens.get();
+  /**
+   * The first token, which names the user and so the outbox. A provider that fails for a passing
+   * reason (its backend unreachable or erroring) is asked again with backoff until `stop()`.
+   */
+  private async firstToken(connecting: Promise<void>): Promise<string> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.tokens.get();
+      } catch (error) {
+        const err = ChatError.from(error);
+        if (!PASSING.has(err.code) || !this.tokens.canRefresh) throw err;
+        if (this.connecting !== connecting)
+          throw new ChatError('cancelled', 'disconnect() was called');
+        this.events.emit('error', err);
+        this.setStatus('reconnecting');
+        await this.timers.sleep(this.retryDelay(attempt));
+      }
+    }
+  }
+
+  private async prepare(connecting: Promise<void>): Promise<MessageSender> {
+    const token = await this.firstToken(connecting);
     const claims = decodeClaims(token) ?? {};
     const me: User = {
       id: claims.sub ?? '',

@@ -55,7 +55,8 @@ export class TokenSource {
   /**
    * Asks the provider for a new token; concurrent callers share one request.
    *
-   * @throws {ChatError} `unauthorized` without a provider, or the provider's failure.
+   * @throws {ChatError} `token_expired` without a provider; the provider's own ChatError; `network`
+   *   for anything else it throws (a failed fetch, a 5xx from the host app's token endpoint).
    */
   refresh(): Promise<string> {
     const provider = this.provider;
@@ -64,22 +65,33 @@ export class TokenSource {
         new ChatError('token_expired', 'the token expired and no tokenProvider was given'),
       );
     }
-    this.pending ??= (async () => {
-      try {
-        const token = await provider();
-        if (typeof token !== 'string' || token === '') {
-          throw new ChatError('unauthorized', 'tokenProvider returned no token');
-        }
-        this.token = token;
-        this.schedule();
-        return token;
-      } catch (error) {
-        throw ChatError.from(error, 'unauthorized');
-      } finally {
-        this.pending = null;
+    if (this.pending) return this.pending;
+    const run = this.ask(provider);
+    this.pending = run;
+    // Cleared after settling, never before: a provider that throws synchronously must not leave
+    // a settled promise behind for every later caller.
+    const clear = (): void => {
+      if (this.pending === run) this.pending = null;
+    };
+    run.then(clear, clear);
+    return run;
+  }
+
+  private async ask(provider: TokenProvider): Promise<string> {
+    await Promise.resolve();
+    try {
+      const token = await provider();
+      if (typeof token !== 'string' || token === '') {
+        throw new ChatError('unauthorized', 'tokenProvider returned no token');
       }
-    })();
-    return this.pending;
+      this.token = token;
+      this.schedule();
+      return token;
+    } catch (error) {
+      // A provider that cannot reach its backend is a passing failure (`network`), retried
+      // with backoff; a provider refuses for good by throwing a ChatError('unauthorized').
+      throw ChatError.from(error);
+    }
   }
 
   /** Starts proactive refreshes (only with a provider). */

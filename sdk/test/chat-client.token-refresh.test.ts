@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../../reference-server/test/support.js';
 import type { TestServer } from '../../reference-server/test/support.js';
-import { ChatClient, memoryStorage } from '../src/index.js';
+import { ChatClient, ChatError as ChatErrorClass, memoryStorage } from '../src/index.js';
 import type { ChatError, Message } from '../src/index.js';
 import { collectMessages, makeClient, serverMessages, sleep, waitFor } from './helpers.js';
 
@@ -73,5 +73,56 @@ describe('token expiry', () => {
     await expect(refused.connect()).rejects.toMatchObject({ code: 'unauthorized' });
     expect(refused.getState().status).toBe('error');
     refused.disconnect();
+  });
+});
+
+describe('token provider failures', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+
+  it('retries a provider whose backend is unreachable, then connects', async () => {
+    let calls = 0;
+    const client = makeClient(server, 'fay', {
+      tokenProvider: () => {
+        calls++;
+        if (calls <= 2) throw new TypeError('fetch failed');
+        return server.token('fay');
+      },
+    });
+    const errors: ChatError[] = [];
+    const statuses: string[] = [];
+    client.on('error', (e) => errors.push(e));
+    client.on('status', (s) => statuses.push(s));
+    await client.connect();
+    expect(client.getState().status).toBe('connected');
+    expect(errors.map((e) => [e.code, e.retryable])).toEqual([
+      ['network', true],
+      ['network', true],
+    ]);
+    expect(statuses).toContain('reconnecting');
+  });
+
+  it('stops when the provider refuses with a ChatError, and disconnect() ends a retrying start', async () => {
+    const refused = makeClient(server, 'gus', {
+      tokenProvider: () => {
+        throw new ChatErrorClass('unauthorized', 'signed out');
+      },
+    });
+    await expect(refused.connect()).rejects.toMatchObject({ code: 'unauthorized' });
+    expect(refused.getState().status).toBe('error');
+
+    const unreachable = makeClient(server, 'hal', {
+      tokenProvider: () => {
+        throw new TypeError('fetch failed');
+      },
+    });
+    const pending = unreachable.connect();
+    await sleep(100);
+    unreachable.disconnect();
+    await expect(pending).rejects.toMatchObject({ code: 'cancelled' });
+    expect(unreachable.getState().status).toBe('offline');
   });
 });
