@@ -132,6 +132,7 @@ describe('floods', () => {
       samples: [baseline.length, underAttack.length],
       flood,
     });
+    expect(flood.perSecond).toBeGreaterThanOrEqual(900);
     expect(flood.rate_limited ?? 0).toBeGreaterThan(flood.emitted! * 0.8);
     // 20 a second with bursts of 40: in ~5.5 s at most ~150 get through.
     expect(flood.ok ?? 0).toBeLessThanOrEqual(200);
