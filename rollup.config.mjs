@@ -7,6 +7,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { liteSocket } from './sdk/build/lite-socket-plugin.mjs';
 import { minifyTemplates } from './widget/build/minify-templates.mjs';
 
 /** Treats a package and its subpaths as external. */
@@ -53,6 +54,15 @@ export function sdkBuilds() {
       ],
     },
     {
+      // `@parley/sdk/lite`: Socket.IO over the platform's WebSocket, without socket.io-client.
+      input: 'sdk/src/lite.ts',
+      plugins: [liteSocket(), typescriptPlugin(tsconfig)],
+      output: [
+        { file: 'sdk/dist/lite.js', format: 'es' },
+        { file: 'sdk/dist/lite.cjs', format: 'cjs', exports: 'named' },
+      ],
+    },
+    {
       // The wire types and constants alone, for backends (`@parley/sdk/protocol`).
       input: 'sdk/src/protocol.ts',
       plugins: [typescriptPlugin(tsconfig)],
@@ -78,10 +88,14 @@ export function sdkFromSource() {
   };
 }
 
-/** The script-tag widget: the SDK from source, Lit templates and code minified. */
+/**
+ * The script-tag widget: the SDK from source with the lite socket (WebSocket only) in place of
+ * socket.io-client, Lit templates and code minified.
+ */
 export function widgetBundlePlugins() {
   return [
     sdkFromSource(),
+    liteSocket(),
     typescriptPlugin('widget/tsconfig.bundle.json'),
     minifyTemplates(),
     ...browserPlugins(),

@@ -3,6 +3,7 @@
 import { gzipSync } from 'node:zlib';
 import terser from '@rollup/plugin-terser';
 import { rollup } from 'rollup';
+import { liteSocket } from '../sdk/build/lite-socket-plugin.mjs';
 import {
   browserPlugins,
   externals,
@@ -25,6 +26,17 @@ const targets = [
     label: '@parley/sdk + socket.io-client',
     input: 'sdk/src/index.ts',
     tsconfig: 'sdk/tsconfig.build.json',
+  },
+  {
+    label: '@parley/sdk/lite (WebSocket only, all in)',
+    input: 'sdk/src/lite.ts',
+    tsconfig: 'sdk/tsconfig.build.json',
+    plugins: () => [
+      liteSocket(),
+      typescriptPlugin('sdk/tsconfig.build.json'),
+      ...browserPlugins(),
+      terser(),
+    ],
   },
   {
     label: '@parley/widget (lit, sdk external)',

@@ -1,21 +1,17 @@
-import { io } from 'socket.io-client';
-import type { Socket } from 'socket.io-client';
 import { backoffDelay, Timers } from './backoff.js';
 import { ChatError } from './chat-error.js';
+import type { ChatSocket } from './chat-socket.js';
 import type {
   Ack,
-  ClientToServerEvents,
   ErrorBody,
   MarkAsReadPayload,
   ReadResult,
   SendMessageAck,
   SendMessagePayload,
-  ServerToClientEvents,
 } from './protocol.js';
+import { createSocket } from './socket-factory.js';
 import type { TokenSource } from './token-source.js';
 import type { ConnectionStatus } from './types.js';
-
-export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface ConnectionOptions {
   url: string;
@@ -143,11 +139,8 @@ export class Connection {
     }
     if (generation !== this.generation) return;
     this.dispose();
-    const socket: ChatSocket = io(this.options.url, {
-      forceNew: true,
-      reconnection: false,
+    const socket = createSocket(this.options.url, {
       transports: this.options.transports,
-      tryAllTransports: true,
       auth: (cb) => cb({ token: this.options.tokens.current ?? token }),
     });
     this.socket = socket;
@@ -161,20 +154,21 @@ export class Connection {
       this.options.onStatus('connected');
       this.options.onConnect();
     });
-    socket.on('connect_error', (err: Error & { data?: Partial<ErrorBody> }) => {
+    socket.on('connect_error', (err) => {
       if (socket !== this.socket) return;
-      const code = err.data?.code;
+      const data = err.data as Partial<ErrorBody> | undefined;
+      const code = data?.code;
       if (code === 'token_expired' || code === 'unauthorized') {
         if (!this.options.tokens.canRefresh) {
-          this.fail(ChatError.fromBody(err.data));
+          this.fail(ChatError.fromBody(data));
           return;
         }
         this.refreshFirst = true;
       } else if (code && FATAL_CODES.has(code)) {
-        this.fail(ChatError.fromBody(err.data));
+        this.fail(ChatError.fromBody(data));
         return;
       }
-      const after = err.data?.retryAfter;
+      const after = data?.retryAfter;
       this.retry(typeof after === 'number' ? after * 1000 : undefined);
     });
     socket.on('disconnect', (reason) => {

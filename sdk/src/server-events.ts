@@ -1,4 +1,4 @@
-import type { ChatSocket } from './connection.js';
+import type { ChatSocket } from './chat-socket.js';
 import type { ServerToClientEvents } from './protocol.js';
 
 /** The chat's handlers for server events (all but `sessionEnd`, which the connection owns). */

@@ -1,0 +1,3 @@
+export { io } from './io.js';
+export { LiteSocket } from './lite-socket.js';
+export type * from './types.js';
