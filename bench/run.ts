@@ -11,13 +11,13 @@
  * Only loopback addresses are loaded. Every phase is bounded: a watchdog ends the run.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
-import { summarize, summaryMarkdown } from './lib/profile.js';
+import { profileSummaries } from './lib/profile.js';
 import type { RunOptions } from './lib/processes.js';
 import { table } from './lib/report.js';
 import { prebuildWorkers } from './lib/rpc.js';
@@ -156,11 +156,9 @@ ${notes.map((n) => `- ${n}`).join('\n')}
 ${failures.length ? `\nFailed scenarios:\n\n${failures.map((f) => `- ${f.split('\n')[0]}`).join('\n')}\n` : ''}`;
 
 if (profileDir) {
-  const summaries = readdirSync(profileDir)
-    .filter((f) => f.endsWith('.cpuprofile'))
-    .map((f) => summaryMarkdown(f.replace('.cpuprofile', ''), summarize(join(profileDir, f))));
-  writeFileSync(join(profileDir, 'summary.md'), summaries.join('\n\n') + '\n');
-  console.log(summaries.join('\n\n'));
+  const summaries = profileSummaries(profileDir);
+  writeFileSync(join(profileDir, 'summary.md'), summaries + '\n');
+  console.log(summaries);
   console.log(`bench: profiles and summary.md in ${profileDir}`);
 }
 

@@ -21,12 +21,10 @@ export async function startServer(
 ): Promise<Worker & { url: string }> {
   const flags = ['--expose-gc'];
   if (options.profileDir && profileName) {
-    mkdirSync(options.profileDir, { recursive: true });
-    flags.push(
-      '--cpu-prof',
-      `--cpu-prof-dir=${options.profileDir}`,
-      `--cpu-prof-name=${profileName}.cpuprofile`,
-    );
+    // One folder per server: tsx's loader thread writes a profile of its own beside the main one.
+    const dir = join(options.profileDir, profileName);
+    mkdirSync(dir, { recursive: true });
+    flags.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
   }
   const worker = await startWorker('server-runner.ts', ['--kind', kind, ...args], flags);
   return Object.assign(worker, { url: String(worker.info.url) });
@@ -48,6 +46,8 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 export interface Targets {
   parley: Worker & { url: string };
+  /** Parley with synchronous=NORMAL, when asked for: shows what the fsync of each commit costs. */
+  normal?: Worker & { url: string };
   relay: Worker & { url: string };
   gens: Worker[];
 }
@@ -60,8 +60,9 @@ export async function startTargets(
   name: string,
   options: RunOptions,
   generators: number,
+  withNormal = false,
 ): Promise<Targets> {
-  const [parley, relay, gens] = await Promise.all([
+  const [parley, relay, gens, normal] = await Promise.all([
     startServer(
       'parley',
       ['--db', join(options.tmp, `${name}.db`), '--sync', 'full'],
@@ -70,6 +71,13 @@ export async function startTargets(
     ),
     startServer('relay', [], options),
     startGenerators(generators),
+    withNormal
+      ? startServer(
+          'parley',
+          ['--db', join(options.tmp, `${name}-normal.db`), '--sync', 'normal'],
+          options,
+        )
+      : undefined,
   ]);
-  return { parley, relay, gens };
+  return { parley, relay, gens, ...(normal ? { normal } : {}) };
 }

@@ -1,5 +1,6 @@
 /** Summarises a V8 .cpuprofile (from --cpu-prof): self time by function and by package/file. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 interface ProfileNode {
   id: number;
@@ -70,4 +71,19 @@ export function summaryMarkdown(title: string, s: ProfileSummary): string {
     '| self time by function | share |\n| --- | --: |',
     list(s.byFunction),
   ].join('\n');
+}
+
+/** One summary per server folder under `dir`; in each, the main thread's profile is the largest. */
+export function profileSummaries(dir: string): string {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => {
+      const folder = join(dir, d.name);
+      const [main] = readdirSync(folder)
+        .filter((f) => f.endsWith('.cpuprofile'))
+        .map((f) => ({ path: join(folder, f), size: statSync(join(folder, f)).size }))
+        .sort((a, b) => b.size - a.size);
+      return main ? summaryMarkdown(d.name, summarize(main.path)) : `#### ${d.name}: no profile`;
+    })
+    .join('\n\n');
 }

@@ -25,18 +25,24 @@ interface Measured<T> {
 }
 
 async function measure<T>(
-  kind: 'parley' | 'relay',
+  kind: 'parley' | 'relay' | 'normal',
   targets: Targets,
   pairs: Array<[string, string]>,
   method: string,
   args: { seconds: number; warmupMs: number } & Record<string, unknown>,
 ): Promise<Measured<T>> {
-  const server = targets[kind];
+  const server = targets[kind]!;
   const gens = targets.gens;
   try {
     const parts = split(pairs, gens.length);
     await Promise.all(
-      gens.map((g, k) => g.call('setup', { url: server.url, kind, pairs: parts[k] })),
+      gens.map((g, k) =>
+        g.call('setup', {
+          url: server.url,
+          kind: kind === 'normal' ? 'parley' : kind,
+          pairs: parts[k],
+        }),
+      ),
     );
     const running = Promise.all(gens.map((g) => g.call<T>(method, args)));
     await sleep(args.warmupMs + 50);
@@ -53,17 +59,22 @@ async function measure<T>(
   }
 }
 
-/** Runs Parley then the relay, each with its own server process and the same generators. */
+/**
+ * Runs Parley then the relay (then Parley with synchronous=NORMAL when asked), each with its own
+ * server process and the same generators.
+ */
 async function both<R>(
   name: string,
   options: RunOptions,
-  run: (kind: 'parley' | 'relay', targets: Targets) => Promise<R>,
-): Promise<[R, R]> {
-  const targets = await startTargets(name, options, 1);
+  run: (kind: 'parley' | 'relay' | 'normal', targets: Targets) => Promise<R>,
+  withNormal = false,
+): Promise<[R, R, R | undefined]> {
+  const targets = await startTargets(name, options, 1, withNormal);
   try {
     const ours = await run('parley', targets);
     const base = await run('relay', targets);
-    return [ours, base];
+    const normal = withNormal ? await run('normal', targets) : undefined;
+    return [ours, base, normal];
   } finally {
     await stopAll([...targets.gens, targets.parley, targets.relay]);
   }
@@ -86,7 +97,7 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
     warmupMs: options.quick ? 200 : 2000,
   };
   const pairs = makePairs(pairCount, 'tp');
-  const run = async (kind: 'parley' | 'relay', targets: Targets) => {
+  const run = async (kind: 'parley' | 'relay' | 'normal', targets: Targets) => {
     const m = await measure<ThroughputResult>(kind, targets, pairs, 'throughput', args);
     const wall = m.results[0]!.wallMs;
     const delivered = m.results.reduce((s, r) => s + r.delivered, 0);
@@ -99,7 +110,7 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
       genCpu: m.results.map((r) => fmt.pct(r.cpuMs, r.wallMs)).join(' + '),
     };
   };
-  const [ours, base] = await both('throughput', options, run);
+  const [ours, base, normal] = await both('throughput', options, run, true);
   const s = `1. throughput (${pairCount} pairs, window 4, ${args.seconds} s)`;
   const ratio = ours.perSecond / base.perSecond;
   return {
@@ -113,12 +124,21 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
         goal: '≥ 0.9x relay',
         met: ratio >= 0.9 ? 'yes' : 'no',
       },
+      {
+        scenario: s,
+        metric: 'delivered messages/s with synchronous=NORMAL (no fsync per commit)',
+        ours: fmt.int(normal!.perSecond),
+        baseline: fmt.int(base.perSecond),
+        ratio: fmt.ratio(normal!.perSecond, base.perSecond),
+        goal: '',
+        met: '—',
+      },
       ackRow(s, 'ack p50 ms', ours.acks.p50, base.acks.p50),
       ackRow(s, 'ack p99 ms', ours.acks.p99, base.acks.p99),
     ],
     notes: [
-      `Throughput: server CPU ${ours.serverCpu} of one core for Parley, ${base.serverCpu} for the relay; ` +
-        `generator CPU ${ours.genCpu} (Parley run), ${base.genCpu} (relay run). ` +
+      `Throughput: server CPU ${ours.serverCpu} of one core for Parley (FULL), ${base.serverCpu} for the relay, ${normal!.serverCpu} for Parley (NORMAL); ` +
+        `generator CPU ${ours.genCpu} (Parley run), ${base.genCpu} (relay run), ${normal!.genCpu} (NORMAL run). ` +
         `Refused sends: ${ours.errors} (Parley), ${base.errors} (relay).`,
     ],
   };
@@ -152,7 +172,7 @@ export async function latencyScenario(options: RunOptions): Promise<ScenarioResu
   const rate = options.quick ? 500 : 5000;
   const args = { seconds: options.quick ? 0.5 : 10, rate, warmupMs: options.quick ? 200 : 2000 };
   const pairs = makePairs(users / 2, 'lt');
-  const run = async (kind: 'parley' | 'relay', targets: Targets) => {
+  const run = async (kind: 'parley' | 'relay' | 'normal', targets: Targets) => {
     const m = await measure<OpenLoopResult>(kind, targets, pairs, 'openloop', args);
     const r = m.results;
     return {
