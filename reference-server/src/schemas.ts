@@ -3,17 +3,18 @@ import { ChatServerError } from './errors.js';
 
 /** Validation at the edge: every inbound body, query and socket payload goes through one of these. */
 
-const userId = z
-  .string('must be a string')
-  .min(1, 'must not be empty')
-  .max(128, 'must be at most 128 characters');
+// A lone UTF-16 surrogate cannot be stored as UTF-8: SQLite would silently turn it into U+FFFD,
+// so such text is refused rather than stored as something else than what was sent.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const wellFormed = (s: string): boolean => !LONE_SURROGATE.test(s);
+const text = (message = 'must be a string') =>
+  z.string(message).refine(wellFormed, 'must be well-formed Unicode (no lone surrogates)');
+
+const userId = text().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
 const uuid = z.uuid('must be a UUID');
-const clientMessageId = z
-  .string('must be a string')
-  .min(1, 'must not be empty')
-  .max(64, 'must be at most 64 characters');
+const clientMessageId = text().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 // Length rules (empty, too long) are the service's, so that the 400 / 413 split lives in one place.
-const content = z.string('must be a string');
+const content = text();
 const seqParam = z.coerce
   .number('must be a number')
   .int('must be an integer')
@@ -39,12 +40,12 @@ export const schemas = {
     }),
   createConversationBody: z.strictObject({ userId }),
   contactsQuery: z.strictObject({
-    query: z.string().max(100, 'must be at most 100 characters').default(''),
+    query: text().max(100, 'must be at most 100 characters').default(''),
     limit: limitParam(100, 20),
   }),
   adminUserParam: z.strictObject({ id: userId }),
   adminUserBody: z.strictObject({
-    name: z.string().max(100, 'must be at most 100 characters').nullable().optional(),
+    name: text().max(100, 'must be at most 100 characters').nullable().optional(),
     avatarUrl: z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
       .max(2048)
@@ -58,7 +59,7 @@ export const schemas = {
   markAsRead: z.strictObject({ conversationId: uuid, messageId: uuid.optional() }),
   demoToken: z.strictObject({
     userId,
-    name: z.string().max(100).optional(),
+    name: text().max(100).optional(),
   }),
 };
 

@@ -4,6 +4,7 @@ import jwt from 'jsonwebtoken';
 import type { Algorithm } from 'jsonwebtoken';
 import { z } from 'zod';
 import { ChatServerError } from '../errors.js';
+import { wellFormed } from '../schemas.js';
 
 export interface TokenVerifierOptions {
   /** HS256 shared secret. */
@@ -34,9 +35,14 @@ const claimsSchema = z.object({
   sub: z
     .string('sub claim is required')
     .min(1, 'sub is empty')
-    .max(128, 'sub is longer than 128 characters'),
+    .max(128, 'sub is longer than 128 characters')
+    .refine(wellFormed, 'sub is not well-formed Unicode'),
   exp: z.number('exp claim is required'),
-  name: z.string().max(100, 'name claim is longer than 100 characters').optional(),
+  name: z
+    .string()
+    .max(100, 'name claim is longer than 100 characters')
+    .refine(wellFormed, 'name is not well-formed Unicode')
+    .optional(),
   picture: httpUrl.optional(),
 });
 

@@ -28,6 +28,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       error = new ChatServerError('bad_request', 'Request body must be UTF-8 JSON');
     } else if (typeof type === 'string') {
       error = new ChatServerError('bad_request', 'Request body could not be read');
+    } else if (err instanceof URIError) {
+      // Express fails to decode a path parameter such as `%FF` before any route runs.
+      error = new ChatServerError('bad_request', 'The path is not valid percent-encoded UTF-8');
     } else {
       error = toChatServerError(err);
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { AppendResult, NewMessage } from '../chat-store.js';
 import { MESSAGE_COLUMNS, toMessage } from './rows.js';
+import { storageFailure } from './storage-failure.js';
 import type { MessageRow } from './rows.js';
 
 interface Pending {
@@ -93,7 +94,8 @@ export class MessageBatcher {
       outcomes = this.writeBatch(batch);
     } catch (error) {
       // COMMIT failed (disk full, read-only, I/O error): nothing of the batch is acked.
-      for (const item of batch) item.reject(error);
+      const failure = storageFailure(error);
+      for (const item of batch) item.reject(failure);
       return;
     }
     batch.forEach((item, i) => {

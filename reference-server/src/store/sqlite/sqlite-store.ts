@@ -17,6 +17,7 @@ import type {
 } from '../chat-store.js';
 import { migrate } from './migrations.js';
 import { MessageBatcher } from './message-batcher.js';
+import { write } from './storage-failure.js';
 import {
   CONVERSATION_VIEW_SQL,
   MESSAGE_COLUMNS,
@@ -40,6 +41,19 @@ function pair(a: string, b: string): [string, string] {
   return a < b ? [a, b] : [b, a];
 }
 
+/**
+ * SQLite opens a file on a read-only disk without complaint and fails only at the first write;
+ * a rolled-back write at start turns that into a start-up error instead of refused sends later.
+ */
+function assertWritable(db: Database.Database): void {
+  try {
+    db.exec('BEGIN IMMEDIATE; CREATE TABLE write_probe (x); ROLLBACK');
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
 /** better-sqlite3 is synchronous; the async interface lets another engine implement ChatStore. */
 export class SqliteStore implements ChatStore {
   readonly db: Database.Database;
@@ -54,6 +68,7 @@ export class SqliteStore implements ChatStore {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
+    assertWritable(this.db);
     const db = this.db;
     this.stmt = {
       upsertUser: db.prepare(`
@@ -158,14 +173,16 @@ export class SqliteStore implements ChatStore {
   }
 
   async upsertUser(profile: ProfileInput): Promise<void> {
-    this.stmt.upsertUser.run({
-      id: profile.id,
-      name: profile.name ?? null,
-      avatarUrl: profile.avatarUrl ?? null,
-      setName: profile.name === undefined ? 0 : 1,
-      setAvatar: profile.avatarUrl === undefined ? 0 : 1,
-      now: now(),
-    });
+    write(() =>
+      this.stmt.upsertUser.run({
+        id: profile.id,
+        name: profile.name ?? null,
+        avatarUrl: profile.avatarUrl ?? null,
+        setName: profile.name === undefined ? 0 : 1,
+        setAvatar: profile.avatarUrl === undefined ? 0 : 1,
+        now: now(),
+      }),
+    );
   }
 
   async getUsers(ids: readonly string[]): Promise<UserRecord[]> {
@@ -178,7 +195,7 @@ export class SqliteStore implements ChatStore {
   }
 
   async setLastSeen(userId: string, at: string): Promise<void> {
-    this.stmt.setLastSeen.run(at, userId);
+    write(() => this.stmt.setLastSeen.run(at, userId));
   }
 
   async getOrCreateConversation(
@@ -188,11 +205,13 @@ export class SqliteStore implements ChatStore {
     const [p1, p2] = pair(userA, userB);
     const at = now();
     // The unique index on the pair decides who wins a race; the loser reads the winner's row.
-    const created = this.db.transaction(() => {
-      this.stmt.ensureUser.run(p1, at, at);
-      this.stmt.ensureUser.run(p2, at, at);
-      return this.stmt.insertConversation.run(randomUUID(), p1, p2, at, at, at).changes === 1;
-    })();
+    const created = write(
+      this.db.transaction(() => {
+        this.stmt.ensureUser.run(p1, at, at);
+        this.stmt.ensureUser.run(p2, at, at);
+        return this.stmt.insertConversation.run(randomUUID(), p1, p2, at, at, at).changes === 1;
+      }),
+    );
     const row = this.stmt.conversationByPair.get(p1, p2);
     if (!row) throw new Error('conversation vanished after insert');
     return { conversation: toConversation(row), created };
@@ -273,28 +292,30 @@ export class SqliteStore implements ChatStore {
 
   async markRead(conversationId: string, readerId: string, seq: number): Promise<ReadUpdate> {
     const readAt = now();
-    return this.db.transaction((): ReadUpdate => {
-      const row = this.stmt.conversationById.get(conversationId);
-      if (!row) throw new Error(`conversation ${conversationId} not found`);
-      const first = row.participant1Id === readerId;
-      const otherId = first ? row.participant2Id : row.participant1Id;
-      const cursor = first ? row.participant1LastReadSeq : row.participant2LastReadSeq;
-      const target = Math.min(seq, row.lastSeq);
-      let changed = false;
-      if (target > cursor) {
-        (first ? this.stmt.setCursor1 : this.stmt.setCursor2).run(
-          target,
-          readAt,
-          conversationId,
-          target,
-        );
-        this.stmt.markMessagesRead.run(readAt, readAt, conversationId, otherId, target);
-        changed = true;
-      }
-      const finalSeq = Math.max(cursor, target);
-      const unreadCount = this.stmt.countUnread.get(conversationId, otherId, finalSeq)?.n ?? 0;
-      return { seq: finalSeq, changed, readAt, unreadCount };
-    })();
+    return write(
+      this.db.transaction((): ReadUpdate => {
+        const row = this.stmt.conversationById.get(conversationId);
+        if (!row) throw new Error(`conversation ${conversationId} not found`);
+        const first = row.participant1Id === readerId;
+        const otherId = first ? row.participant2Id : row.participant1Id;
+        const cursor = first ? row.participant1LastReadSeq : row.participant2LastReadSeq;
+        const target = Math.min(seq, row.lastSeq);
+        let changed = false;
+        if (target > cursor) {
+          (first ? this.stmt.setCursor1 : this.stmt.setCursor2).run(
+            target,
+            readAt,
+            conversationId,
+            target,
+          );
+          this.stmt.markMessagesRead.run(readAt, readAt, conversationId, otherId, target);
+          changed = true;
+        }
+        const finalSeq = Math.max(cursor, target);
+        const unreadCount = this.stmt.countUnread.get(conversationId, otherId, finalSeq)?.n ?? 0;
+        return { seq: finalSeq, changed, readAt, unreadCount };
+      }),
+    );
   }
 
   async unreadCounts(userId: string): Promise<Record<string, number>> {
@@ -312,16 +333,18 @@ export class SqliteStore implements ChatStore {
 
   async replaceConnections(userId: string, otherIds: readonly string[]): Promise<void> {
     const at = now();
-    this.db.transaction(() => {
-      this.stmt.ensureUser.run(userId, at, at);
-      this.stmt.deleteConnections.run(userId, userId);
-      for (const other of otherIds) {
-        if (other === userId) continue;
-        this.stmt.ensureUser.run(other, at, at);
-        this.stmt.insertConnection.run(userId, other);
-        this.stmt.insertConnection.run(other, userId);
-      }
-    })();
+    write(
+      this.db.transaction(() => {
+        this.stmt.ensureUser.run(userId, at, at);
+        this.stmt.deleteConnections.run(userId, userId);
+        for (const other of otherIds) {
+          if (other === userId) continue;
+          this.stmt.ensureUser.run(other, at, at);
+          this.stmt.insertConnection.run(userId, other);
+          this.stmt.insertConnection.run(other, userId);
+        }
+      }),
+    );
   }
 
   async isConnected(userA: string, userB: string): Promise<boolean> {
