@@ -160,7 +160,10 @@ describe('disk faults', () => {
     else r.store.db.pragma(`max_page_count = ${r.store.db.pragma('page_count', { simple: true })}`);
     const during = await sendUntilRefused(r, 'full', 4000);
     expect(during.refused.length).toBeGreaterThan(0);
-    expect(during.refused[0]).toMatchObject({ code: 'internal' });
+    expect(during.refused[0]).toMatchObject({
+      code: 'internal',
+      message: expect.stringMatching(/^Storage unavailable \(SQLITE_FULL\)/),
+    });
     expect(r.logs.join('')).toMatch(/SQLITE_FULL|disk is full/);
 
     // Reads still work; the SDK keeps its message and retries it.

@@ -69,7 +69,7 @@ describe('network faults and SIGTERM', () => {
     proxy.setChaos(null);
 
     await workload.settle(60_000);
-    const { counts, details, knownBugs } = await workload.check(db, 30_000);
+    const { counts, details } = await workload.check(db, 30_000);
     report('network', {
       seed: random.seed,
       soak: SOAK,
@@ -79,7 +79,6 @@ describe('network faults and SIGTERM', () => {
       proxy: proxy.stats,
       ...workload.stats,
       errors: workload.errors,
-      knownBugs,
     });
     expect(details.slice(0, 20)).toEqual([]);
     expect(counts).toMatchObject(clean);
@@ -124,7 +123,7 @@ describe('network faults and SIGTERM', () => {
       'every client connected again',
       20_000,
     );
-    const { counts, details, knownBugs } = await workload.check(db, 30_000);
+    const { counts, details } = await workload.check(db, 30_000);
     report('sigterm', {
       seed: random.seed,
       exitCode: code,
@@ -132,7 +131,6 @@ describe('network faults and SIGTERM', () => {
       ackedAtStop,
       ...counts,
       errors: workload.errors,
-      knownBugs,
     });
     expect(code).toBe(0);
     expect(ackedBefore).toBeGreaterThan(0);

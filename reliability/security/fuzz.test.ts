@@ -306,41 +306,34 @@ describe('fuzzing every route and event', () => {
     expect(fingerprint(db)).toBe(before);
   });
 
-  // Known bugs, kept as failing tests: each turns red (it.fails) once fixed, and then loses its
-  // marker. See docs/security.md, "Findings".
-  it.fails(
-    'BUG: a malformed percent-encoding in a path parameter is a 400, not a 500',
-    async () => {
-      for (const path of [
-        '/chat/conversations/%',
-        '/chat/messages/%FF/read',
-        '/chat/conversations/%ED%A0%80',
-      ]) {
-        const res = await api(server.url, token, path.endsWith('read') ? 'PUT' : 'GET', path);
-        expect(res.status, path).toBe(400);
-      }
-    },
-  );
+  // Found by this suite (docs/security.md, "Findings") and fixed in the server.
+  it('a malformed percent-encoding in a path parameter is a 400, not a 500', async () => {
+    for (const path of [
+      '/chat/conversations/%',
+      '/chat/messages/%FF/read',
+      '/chat/conversations/%ED%A0%80',
+    ]) {
+      const res = await api(server.url, token, path.endsWith('read') ? 'PUT' : 'GET', path);
+      expect(res.status, path).toBe(400);
+    }
+  });
 
-  it.fails(
-    'BUG: ids and content with lone surrogates are refused, not silently rewritten',
-    async () => {
-      const before = fingerprint(db);
-      const created = await api(server.url, token, 'POST', '/chat/conversations', {
-        userId: 'x\uD800',
-      });
-      const fresh = await connectSocket(server.url, token);
-      const sent = await request<{ ok: boolean; message?: Message }>(fresh, 'sendMessage', {
-        conversationId,
-        content: 'half a pair: \uD83D',
-        clientMessageId: 'lone-surrogate',
-      });
-      fresh.close();
-      // Either refused with nothing written, or stored exactly as sent: never a third thing.
-      expect(created.status).toBe(400);
-      expect(sent.ok ? sent.message!.content : null).toBe(sent.ok ? 'half a pair: \uD83D' : null);
-      expect(sent.ok).toBe(false);
-      expect(fingerprint(db)).toBe(before);
-    },
-  );
+  it('ids and content with lone surrogates are refused, not silently rewritten', async () => {
+    const before = fingerprint(db);
+    const created = await api(server.url, token, 'POST', '/chat/conversations', {
+      userId: 'x\uD800',
+    });
+    const fresh = await connectSocket(server.url, token);
+    const sent = await request<{ ok: boolean; message?: Message }>(fresh, 'sendMessage', {
+      conversationId,
+      content: 'half a pair: \uD83D',
+      clientMessageId: 'lone-surrogate',
+    });
+    fresh.close();
+    // Either refused with nothing written, or stored exactly as sent: never a third thing.
+    expect(created.status).toBe(400);
+    expect(sent.ok ? sent.message!.content : null).toBe(sent.ok ? 'half a pair: \uD83D' : null);
+    expect(sent.ok).toBe(false);
+    expect(fingerprint(db)).toBe(before);
+  });
 });

@@ -164,17 +164,14 @@ export class Workload {
    * Waits until every client agrees with the database, then returns the counts and every
    * remaining difference (client state, server unread answers, recounts).
    */
-  async check(
-    dbPath: string,
-    ms: number,
-  ): Promise<{ counts: Counts & Extra; details: string[]; knownBugs: string[] }> {
+  async check(dbPath: string, ms: number): Promise<{ counts: Counts & Extra; details: string[] }> {
     let clientDiffs: string[] = [];
     try {
       await until(
         () => {
           const db = readDatabase(dbPath);
           clientDiffs = this.clients.flatMap((c, i) => clientMismatches(db, this.users[i]!, c));
-          return clientDiffs.filter((d) => !isKnownUndercount(d)).length === 0;
+          return clientDiffs.length === 0;
         },
         'clients to agree with the database',
         ms,
@@ -200,22 +197,16 @@ export class Workload {
           unreadDiffs.push(`${user} in ${id}: server ${answer}, recount ${recount}`);
       }
     }
-    // A client unread count below the recount is the known SDK race of read-race.test.ts; it is
-    // counted apart so that the rest stays strict (CHAOS_STRICT=1 makes it count too).
-    await sleep(1000); // a known undercount left alone by then stays
+    await sleep(1000); // read results and gap fetches still in flight settle first
     const settled = readDatabase(dbPath);
     clientDiffs = this.clients.flatMap((c, i) => clientMismatches(settled, this.users[i]!, c));
-    const undercounts = clientDiffs.filter(isKnownUndercount);
-    const stateDiffs = clientDiffs.filter((d) => !undercounts.includes(d));
     return {
       counts: {
         ...counts,
-        stateMismatches: stateDiffs.length,
+        stateMismatches: clientDiffs.length,
         unreadMismatches: unreadDiffs.length,
-        knownUnreadUndercounts: undercounts.length,
       },
-      details: [...details, ...stateDiffs, ...unreadDiffs],
-      knownBugs: undercounts,
+      details: [...details, ...clientDiffs, ...unreadDiffs],
     };
   }
 
@@ -225,17 +216,9 @@ export class Workload {
   }
 }
 
-/** A client unread count below the recount: the SDK race of chaos/read-race.test.ts. */
-function isKnownUndercount(diff: string): boolean {
-  const m = /^unread: .*: (\d+), recount (\d+)$/.exec(diff);
-  return !!m && Number(m[1]) < Number(m[2]) && process.env.CHAOS_STRICT !== '1';
-}
-
 export interface Extra {
   /** (client, conversation) pairs whose state differs from the database after settling. */
   stateMismatches: number;
   /** (user, conversation) pairs whose server unread count differs from the recount. */
   unreadMismatches: number;
-  /** Client unread counts below the recount: the known SDK race (reported, not failed). */
-  knownUnreadUndercounts: number;
 }

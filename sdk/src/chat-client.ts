@@ -335,6 +335,9 @@ export class ChatClient {
     const me = this.rt.meId;
     const event: MessageReadEvent = { ...result, readerId: me };
     this.rt.update((s) => setUnread(applyRead(s, event, me), conversationId, result.unreadCount));
+    // The answer counts what the server holds, which may run ahead of (or behind) what this client
+    // has merged; a gap fetch brings both in step and re-applies the server's exact count.
+    void this.rt.sync.fetchGap(conversationId);
     return result;
   }
 
