@@ -6,7 +6,7 @@
  * Run it next to a server: `npm run bot -w examples` (see README.md).
  */
 import { pathToFileURL } from 'node:url';
-import { ChatClient } from '@parley/sdk';
+import { ChatClient, ChatError } from '@parley/sdk';
 import type { Message, TokenProvider } from '@parley/sdk';
 import jwt from 'jsonwebtoken';
 
@@ -53,9 +53,11 @@ export function botTokenProvider(options: {
       body: JSON.stringify({ userId, name }),
     });
     if (!res.ok) {
-      throw new Error(
-        `${url}/demo/token answered ${res.status}: set CHAT_JWT_SECRET, or run the server with --demo`,
-      );
+      const message = `${url}/demo/token answered ${res.status}: set CHAT_JWT_SECRET, or run the server with --demo`;
+      // A 4xx will not change by asking again: refuse for good. Anything else (a 5xx, a failed
+      // fetch) is passing, and the SDK asks again with backoff.
+      if (res.status < 500) throw new ChatError('unauthorized', message);
+      throw new Error(message);
     }
     return ((await res.json()) as { token: string }).token;
   };
