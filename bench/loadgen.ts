@@ -204,7 +204,7 @@ async function openloop(args: { seconds: number; rate: number; warmupMs: number 
   for (let waited = 0; received < total && waited < 5000; waited += 20) await sleep(20);
   onDelivered = () => undefined;
   return {
-    offered: total - warmup,
+    sent: total,
     received,
     lost: total - received,
     errors,

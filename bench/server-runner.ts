@@ -36,6 +36,8 @@ if (values.kind === 'parley') {
     logLevel: 'silent',
     origins: values.origins ? values.origins.split(',') : [],
     rateLimits: { messages: 0, requests: 0, handshakes: 0, typing: 0 },
+    // Runs follow each other: presence of the last run's users should settle at once.
+    offlineGraceMs: 100,
     ...(values.widget ? { widgetBundlePath: values.widget } : {}),
   });
   url = server.url;
