@@ -1,27 +1,15 @@
+import type { Message, User } from '@parley/sdk/protocol';
+
 /**
  * The storage interface of the chat rules. Only implementations of this interface know SQL; the
  * interface is async so that an engine with network round-trips (Postgres) can implement it too.
  */
 
-export interface UserRecord {
-  id: string;
-  name: string | null;
-  avatarUrl: string | null;
-  lastSeenAt: string | null;
-}
+/** A stored profile: the wire's `User` without presence, which lives in memory. */
+export type UserRecord = Omit<User, 'online'>;
 
-export interface MessageRecord {
-  id: string;
-  conversationId: string;
-  senderId: string;
-  content: string;
-  seq: number;
-  clientMessageId: string;
-  isRead: boolean;
-  readAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A stored message is exactly the wire's `Message`: one shape, defined in the protocol. */
+export type MessageRecord = Message;
 
 export interface ConversationRecord {
   id: string;
