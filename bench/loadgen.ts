@@ -28,6 +28,11 @@ interface Pair {
 }
 
 let pairs: Pair[] = [];
+/**
+ * Numbers every run of this process: client message ids must never repeat across runs, or the
+ * reference server would (rightly) answer them as retries, without storing or delivering them.
+ */
+let runNo = 0;
 let idle: Socket[] = [];
 /** Called for every `message` a recipient receives (not the sender's own echo). */
 let onDelivered: (message: WireMessage) => void = () => undefined;
@@ -110,10 +115,12 @@ async function throughput(args: { seconds: number; window: number; warmupMs: num
   let acked = 0;
   let delivered = 0;
   let errors = 0;
+  let duplicates = 0;
   onDelivered = () => {
     if (measuring) delivered++;
   };
   let n = 0;
+  const run = `${process.pid}.${++runNo}`;
   const loops: Array<Promise<void>> = [];
   for (const pair of pairs) {
     for (let w = 0; w < args.window; w++) {
@@ -124,8 +131,13 @@ async function throughput(args: { seconds: number; window: number; warmupMs: num
             const started = performance.now();
             pair.sender.emit(
               'sendMessage',
-              { conversationId: pair.conversationId, content: CONTENT, clientMessageId: `t${n++}` },
-              (ack: { ok: boolean }) => {
+              {
+                conversationId: pair.conversationId,
+                content: CONTENT,
+                clientMessageId: `t${run}-${n++}`,
+              },
+              (ack: { ok: boolean; duplicate?: boolean }) => {
+                if (ack.duplicate) duplicates++;
                 if (measuring) {
                   if (ack.ok) {
                     acked++;
@@ -152,7 +164,7 @@ async function throughput(args: { seconds: number; window: number; warmupMs: num
   running = false;
   await Promise.race([Promise.all(loops), sleep(10_000)]);
   onDelivered = () => undefined;
-  return { acked, delivered, errors, acks: encode(acks), cpuMs: cpu, wallMs };
+  return { acked, delivered, errors, duplicates, acks: encode(acks), cpuMs: cpu, wallMs };
 }
 
 async function openloop(args: { seconds: number; rate: number; warmupMs: number }) {
@@ -164,8 +176,10 @@ async function openloop(args: { seconds: number; rate: number; warmupMs: number 
   const interval = 1000 / args.rate;
   let received = 0;
   let errors = 0;
+  const run = `o${process.pid}.${++runNo}-`;
   onDelivered = (message) => {
-    const i = Number(message.clientMessageId.slice(1));
+    if (!message.clientMessageId.startsWith(run)) return;
+    const i = Number(message.clientMessageId.slice(run.length));
     received++;
     if (i >= warmup) recordMs(receipt, performance.now() - scheduled[i]!);
   };
@@ -187,7 +201,7 @@ async function openloop(args: { seconds: number; rate: number; warmupMs: number 
         const pair = pairs[i % pairs.length]!;
         pair.sender.emit(
           'sendMessage',
-          { conversationId: pair.conversationId, content: CONTENT, clientMessageId: `o${i}` },
+          { conversationId: pair.conversationId, content: CONTENT, clientMessageId: `${run}${i}` },
           (ack: { ok: boolean }) => {
             if (!ack.ok) errors++;
           },

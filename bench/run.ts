@@ -165,7 +165,13 @@ if (profileDir) {
 const out =
   values.out ?? (quick || values.only || values.profile ? undefined : 'docs/benchmarks.md');
 if (out) {
-  writeFileSync(join(root, out), markdown);
+  // Written as Prettier would write it, so that `prettier --check` passes on the result.
+  const prettier = await import('prettier');
+  const config = (await prettier.resolveConfig(join(root, out))) ?? {};
+  writeFileSync(
+    join(root, out),
+    await prettier.format(markdown, { ...config, parser: 'markdown' }),
+  );
   console.log(`bench: wrote ${out}`);
 }
 rmSync(tmp, { recursive: true, force: true });

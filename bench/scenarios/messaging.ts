@@ -96,6 +96,8 @@ function total<T>(runs: Measured<T>[]): Measured<T> {
 
 interface ThroughputResult {
   acked: number;
+  /** Acks that say `duplicate`: must stay 0, or the run measured retries instead of sends. */
+  duplicates: number;
   delivered: number;
   errors: number;
   acks: string;
@@ -121,6 +123,8 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
     const wall = m.results.reduce((s, r) => s + r.wallMs, 0);
     const delivered = m.results.reduce((s, r) => s + r.delivered, 0);
     const errors = m.results.reduce((s, r) => s + r.errors, 0);
+    const duplicates = m.results.reduce((s, r) => s + r.duplicates, 0);
+    if (duplicates > 0) throw new Error(`${kind}: ${duplicates} sends were acked as duplicates`);
     return {
       perSecond: (delivered * 1000) / wall,
       errors,
