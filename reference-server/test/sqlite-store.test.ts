@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { CONVERSATION_VIEW_SQL } from '../src/store/sqlite/rows.js';
+import { CONVERSATION_VIEW_SQL, UNREAD_COUNTS_SQL } from '../src/store/sqlite/rows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,6 +61,7 @@ describe('SQLite store', () => {
         ['u', 'z', 'z', 'z'],
       ],
       [CONVERSATION_VIEW_SQL, { id: 'c', me: 'u' }],
+      [UNREAD_COUNTS_SQL, { me: 'u' }],
     ];
     for (const [sql, params] of cases) {
       const detail = plan(store, sql, params);

@@ -37,6 +37,7 @@ export interface SendInput {
 
 const MAX_CONTENT = 4000;
 const PROFILE_CACHE_SIZE = 50_000;
+const PARTICIPANTS_CACHE_SIZE = 100_000;
 
 function otherOf(conversation: ConversationRecord, me: string): string {
   return conversation.participant1Id === me
@@ -68,6 +69,7 @@ export class ChatService {
   private readonly requireConnections: boolean;
   /** The last claims written per user, so that a request whose claims did not change costs no write. */
   private readonly profiles = new Map<string, string>();
+  private readonly participants = new Map<string, [string, string]>();
 
   constructor(
     private readonly store: ChatStore,
@@ -156,25 +158,26 @@ export class ChatService {
         `content: ${length} characters, at most ${MAX_CONTENT}`,
       );
     }
-    let conversation: ConversationRecord;
+    let conversationId: string;
+    let otherId: string;
     if (input.conversationId !== undefined) {
-      const found = await this.store.getConversation(input.conversationId, me);
-      if (!found) throw new ChatServerError('not_found', 'Conversation not found');
-      await this.checkPolicy(me, otherOf(found, me));
-      conversation = found;
+      conversationId = input.conversationId;
+      otherId = await this.otherParticipant(conversationId, me);
+      await this.checkPolicy(me, otherId);
     } else {
-      conversation = (await this.openWith(me, input.toUserId ?? '')).conversation;
+      const opened = (await this.openWith(me, input.toUserId ?? '')).conversation;
+      conversationId = opened.id;
+      otherId = otherOf(opened, me);
     }
-    const otherId = otherOf(conversation, me);
     const { message, duplicate } = await this.store.appendMessage({
-      conversationId: conversation.id,
+      conversationId,
       senderId: me,
       content: input.content,
       clientMessageId: input.clientMessageId,
     });
     const dto = toMessage(message);
     if (!duplicate) {
-      this.typing.sent(me, conversation.id);
+      this.typing.sent(me, conversationId);
       this.sink.emit([me, otherId], 'message', dto);
     }
     return { message: dto, duplicate };
@@ -187,9 +190,8 @@ export class ChatService {
     isTyping: boolean,
   ): Promise<void> {
     await this.limits.consume('typing', me);
-    const conversation = await this.store.getConversation(conversationId, me);
-    if (!conversation) throw new ChatServerError('not_found', 'Conversation not found');
-    this.typing.set(me, socketId, conversationId, otherOf(conversation, me), isTyping);
+    const otherId = await this.otherParticipant(conversationId, me);
+    this.typing.set(me, socketId, conversationId, otherId, isTyping);
   }
 
   /** Marks read up to `messageId`, or up to the latest message when it is omitted. */
@@ -286,6 +288,24 @@ export class ChatService {
   async close(): Promise<void> {
     this.typing.close();
     await this.presence.close();
+  }
+
+  /**
+   * The other participant, or `not_found` when `me` takes no part. Participants never change, so
+   * they are cached: a send then costs no lookup besides the insert itself.
+   */
+  private async otherParticipant(conversationId: string, me: string): Promise<string> {
+    let pair = this.participants.get(conversationId);
+    if (!pair) {
+      const found = await this.store.getConversation(conversationId, me);
+      if (!found) throw new ChatServerError('not_found', 'Conversation not found');
+      pair = [found.participant1Id, found.participant2Id];
+      if (this.participants.size >= PARTICIPANTS_CACHE_SIZE) this.participants.clear();
+      this.participants.set(conversationId, pair);
+    }
+    if (pair[0] === me) return pair[1];
+    if (pair[1] === me) return pair[0];
+    throw new ChatServerError('not_found', 'Conversation not found');
   }
 
   private async checkPolicy(me: string, otherId: string): Promise<void> {

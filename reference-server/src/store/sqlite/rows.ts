@@ -62,6 +62,19 @@ export const CONVERSATION_VIEW_SQL = `
   LEFT JOIN messages m ON m.id = c.lastMessageId
   WHERE c.id = @id`;
 
+/**
+ * Unread counts of every conversation of @me with something unread, in one statement: each count
+ * is an index range count on messages_sender_seq (the other's messages above the caller's cursor).
+ */
+export const UNREAD_COUNTS_SQL = `
+  SELECT c.id, (SELECT COUNT(*) FROM messages m WHERE m.conversationId = c.id
+      AND m.senderId = c.participant2Id AND m.seq > c.participant1LastReadSeq) AS n
+    FROM conversations c WHERE c.participant1Id = @me AND c.lastSeq > c.participant1LastReadSeq
+  UNION ALL
+  SELECT c.id, (SELECT COUNT(*) FROM messages m WHERE m.conversationId = c.id
+      AND m.senderId = c.participant1Id AND m.seq > c.participant2LastReadSeq) AS n
+    FROM conversations c WHERE c.participant2Id = @me AND c.lastSeq > c.participant2LastReadSeq`;
+
 export function toMessage(row: MessageRow): MessageRecord {
   return { ...row, isRead: row.isRead === 1 };
 }

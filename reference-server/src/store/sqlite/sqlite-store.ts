@@ -20,6 +20,7 @@ import { MessageBatcher } from './message-batcher.js';
 import { write } from './storage-failure.js';
 import {
   CONVERSATION_VIEW_SQL,
+  UNREAD_COUNTS_SQL,
   MESSAGE_COLUMNS,
   toConversation,
   toMessage,
@@ -137,15 +138,7 @@ export class SqliteStore implements ChatStore {
       countUnread: db.prepare<[string, string, number], { n: number }>(
         'SELECT COUNT(*) AS n FROM messages WHERE conversationId = ? AND senderId = ? AND seq > ?',
       ),
-      unreadCandidates: db.prepare<
-        { me: string },
-        { id: string; otherId: string; cursor: number }
-      >(`
-        SELECT id, participant2Id AS otherId, participant1LastReadSeq AS cursor FROM conversations
-          WHERE participant1Id = @me AND lastSeq > participant1LastReadSeq
-        UNION ALL
-        SELECT id, participant1Id AS otherId, participant2LastReadSeq AS cursor FROM conversations
-          WHERE participant2Id = @me AND lastSeq > participant2LastReadSeq`),
+      unreadCounts: db.prepare<{ me: string }, { id: string; n: number }>(UNREAD_COUNTS_SQL),
       peers: db.prepare<{ me: string }, { id: string }>(`
         SELECT participant2Id AS id FROM conversations WHERE participant1Id = @me
         UNION SELECT participant1Id FROM conversations WHERE participant2Id = @me
@@ -320,9 +313,8 @@ export class SqliteStore implements ChatStore {
 
   async unreadCounts(userId: string): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
-    for (const c of this.stmt.unreadCandidates.all({ me: userId })) {
-      const n = this.stmt.countUnread.get(c.id, c.otherId, c.cursor)?.n ?? 0;
-      if (n > 0) counts[c.id] = n;
+    for (const row of this.stmt.unreadCounts.all({ me: userId })) {
+      if (row.n > 0) counts[row.id] = row.n;
     }
     return counts;
   }
