@@ -11,7 +11,7 @@ import type { Identity } from '../auth/token-verifier.js';
 import { ChatServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ChatStore, ConversationCursor, ConversationRecord } from '../store/chat-store.js';
-import { toConversation, toMessage, toUser } from './dto.js';
+import { toConversation, toUser } from './dto.js';
 import type { EventSink } from './event-sink.js';
 import { Presence } from './presence.js';
 import { RateLimits } from './rate-limits.js';
@@ -129,7 +129,7 @@ export class ChatService {
   ): Promise<ConversationPageResponse> {
     const conversation = await this.getConversation(me, conversationId);
     const page = await this.store.listMessages(conversationId, query);
-    return { conversation, messages: page.messages.map(toMessage), hasMore: page.hasMore };
+    return { conversation, messages: page.messages, hasMore: page.hasMore };
   }
 
   async createConversation(
@@ -175,12 +175,11 @@ export class ChatService {
       content: input.content,
       clientMessageId: input.clientMessageId,
     });
-    const dto = toMessage(message);
     if (!duplicate) {
       this.typing.sent(me, conversationId);
-      this.sink.emit([me, otherId], 'message', dto);
+      this.sink.emit([me, otherId], 'message', message);
     }
-    return { message: dto, duplicate };
+    return { message, duplicate };
   }
 
   async setTyping(

@@ -1,7 +1,7 @@
-import type { Conversation, Message, User } from '@parley/sdk/protocol';
-import type { ConversationView, MessageRecord, UserRecord } from '../store/chat-store.js';
+import type { Conversation, User } from '@parley/sdk/protocol';
+import type { ConversationView, UserRecord } from '../store/chat-store.js';
 
-/** Store records to wire DTOs: the one place where presence joins stored data. */
+/** Store records to wire DTOs (messages are stored in their wire shape): presence joins here. */
 export function toUser(record: UserRecord, online: boolean): User {
   return {
     id: record.id,
@@ -12,10 +12,6 @@ export function toUser(record: UserRecord, online: boolean): User {
   };
 }
 
-export function toMessage(record: MessageRecord): Message {
-  return { ...record };
-}
-
 export function toConversation(view: ConversationView, me: string, online: boolean): Conversation {
   const c = view.conversation;
   const first = c.participant1Id === me;
@@ -24,7 +20,7 @@ export function toConversation(view: ConversationView, me: string, online: boole
     participant1Id: c.participant1Id,
     participant2Id: c.participant2Id,
     otherUser: toUser(view.otherUser, online),
-    lastMessage: view.lastMessage ? toMessage(view.lastMessage) : null,
+    lastMessage: view.lastMessage,
     lastMessageAt: c.lastMessageAt,
     unreadCount: view.unreadCount,
     lastReadSeq: first ? c.participant1LastReadSeq : c.participant2LastReadSeq,
