@@ -220,7 +220,10 @@ describe('disk faults', () => {
     r.store.db.pragma('query_only = 1');
     const during = await sendUntilRefused(r, 'ro', 20);
     expect(during.acked.size).toBe(0);
-    expect(during.refused[0]).toMatchObject({ code: 'internal' });
+    expect(during.refused[0]).toMatchObject({
+      code: 'internal',
+      message: expect.stringMatching(/^Storage unavailable \(SQLITE_READONLY/),
+    });
     expect(r.logs.join('')).toMatch(/SQLITE_READONLY|readonly/i);
     const list = await api(r.server.url, signToken('ben'), 'GET', '/chat/conversations');
     expect(list.status).toBe(200);

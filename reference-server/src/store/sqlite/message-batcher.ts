@@ -101,7 +101,7 @@ export class MessageBatcher {
     batch.forEach((item, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) item.resolve(outcome.result);
-      else item.reject(outcome.error);
+      else item.reject(storageFailure(outcome.error));
     });
   }
 }
