@@ -12,21 +12,10 @@ import { seededRandom } from '../support/random.js';
 import { report } from '../support/report.js';
 import { SOAK, scaled, sleep, until } from '../support/scale.js';
 import { ServerUnderTest } from '../support/server-under-test.js';
-import { Workload } from '../support/workload.js';
+import { CLEAN_COUNTS, Workload } from '../support/workload.js';
 
 const CLIENTS = scaled(8, 20);
 const DURATION_MS = scaled(15_000, 60_000);
-
-const clean = {
-  lost: 0,
-  duplicated: 0,
-  unexpected: 0,
-  unacked: 0,
-  seqGaps: 0,
-  readFlagMismatches: 0,
-  stateMismatches: 0,
-  unreadMismatches: 0,
-};
 
 describe('network faults and SIGTERM', () => {
   const dir = mkdtempSync(join(tmpdir(), 'parley-chaos-net-'));
@@ -81,7 +70,7 @@ describe('network faults and SIGTERM', () => {
       errors: workload.errors,
     });
     expect(details.slice(0, 20)).toEqual([]);
-    expect(counts).toMatchObject(clean);
+    expect(counts).toMatchObject(CLEAN_COUNTS);
     expect(proxy.stats.cuts).toBeGreaterThan(0);
     expect(counts.acked).toBeGreaterThan(CLIENTS * 10);
   });
@@ -136,6 +125,6 @@ describe('network faults and SIGTERM', () => {
     expect(ackedBefore).toBeGreaterThan(0);
     expect(statuses.every((s) => s.includes('reconnecting'))).toBe(true);
     expect(details.slice(0, 20)).toEqual([]);
-    expect(counts).toMatchObject(clean);
+    expect(counts).toMatchObject(CLEAN_COUNTS);
   });
 });

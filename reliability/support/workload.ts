@@ -243,6 +243,18 @@ export class Workload {
   }
 }
 
+/** What every chaos run must end with: nothing lost, doubled or out of step. */
+export const CLEAN_COUNTS = {
+  lost: 0,
+  duplicated: 0,
+  unexpected: 0,
+  unacked: 0,
+  seqGaps: 0,
+  readFlagMismatches: 0,
+  stateMismatches: 0,
+  unreadMismatches: 0,
+} as const;
+
 export interface Extra {
   /** (client, conversation) pairs whose state differs from the database after settling. */
   stateMismatches: number;
