@@ -26,29 +26,38 @@ export interface StoredConversation {
   messages: StoredMessage[];
 }
 
-/** The database as it is on disk: conversations with their messages in seq order. */
+/**
+ * The database as it is on disk: conversations with their messages in seq order. Both reads share
+ * one read transaction, so they see one snapshot: the server may still be committing reads and
+ * sends, and a cursor read before a later mark-as-read would otherwise disagree with the isRead
+ * flags read after it.
+ */
 export function readDatabase(path: string): Map<string, StoredConversation> {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    const conversations = new Map<string, StoredConversation>();
-    const rows = db
-      .prepare<[], Omit<StoredConversation, 'messages'>>(
-        `SELECT id, participant1Id, participant2Id, participant1LastReadSeq,
-                participant2LastReadSeq, lastSeq FROM conversations`,
-      )
-      .all();
-    for (const row of rows) conversations.set(row.id, { ...row, messages: [] });
-    const messages = db
-      .prepare<[], StoredMessage>(
-        `SELECT id, conversationId, senderId, content, seq, clientMessageId, isRead
-         FROM messages ORDER BY conversationId, seq`,
-      )
-      .all();
-    for (const m of messages) conversations.get(m.conversationId)?.messages.push(m);
-    return conversations;
+    return db.transaction(() => readSnapshot(db))();
   } finally {
     db.close();
   }
+}
+
+function readSnapshot(db: Database.Database): Map<string, StoredConversation> {
+  const conversations = new Map<string, StoredConversation>();
+  const rows = db
+    .prepare<[], Omit<StoredConversation, 'messages'>>(
+      `SELECT id, participant1Id, participant2Id, participant1LastReadSeq,
+              participant2LastReadSeq, lastSeq FROM conversations`,
+    )
+    .all();
+  for (const row of rows) conversations.set(row.id, { ...row, messages: [] });
+  const messages = db
+    .prepare<[], StoredMessage>(
+      `SELECT id, conversationId, senderId, content, seq, clientMessageId, isRead
+       FROM messages ORDER BY conversationId, seq`,
+    )
+    .all();
+  for (const m of messages) conversations.get(m.conversationId)?.messages.push(m);
+  return conversations;
 }
 
 /** Unread count of `userId` in a conversation, recounted from messages and read cursors. */
