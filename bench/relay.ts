@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
+import { dropHandshakeRequest } from '../reference-server/src/socket/socket-server.js';
 
 const room = (userId: string): string => `user:${userId}`;
 
@@ -30,6 +31,8 @@ export function attachRelay(httpServer: HttpServer): Server {
   });
   const seqs = new Map<string, number>();
   io.on('connection', (socket) => {
+    // As the reference server does: the handshake's request is let go (Socket.IO's memory guide).
+    dropHandshakeRequest(socket);
     const userId = String((socket.handshake.auth as { userId?: unknown }).userId ?? socket.id);
     void socket.join(room(userId));
     socket.on('sendMessage', (payload: RelayPayload, ack: (reply: unknown) => void) => {
