@@ -43,8 +43,9 @@ export async function seed(path: string, spec: SeedSpec): Promise<void> {
   );
   const insertConversation = db.prepare(`
     INSERT INTO conversations (id, participant1Id, participant2Id, participant1LastReadSeq,
-      participant2LastReadSeq, lastSeq, lastMessageId, lastMessageAt, activityAt, createdAt, updatedAt)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      participant2LastReadSeq, lastSeq, lastMessageId, lastMessageAt, activityAt, createdAt, updatedAt,
+      participant1Unread, participant2Unread)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertMessage = db.prepare(`
     INSERT INTO messages (id, conversationId, senderId, content, seq, clientMessageId, isRead,
       readAt, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -65,6 +66,7 @@ export async function seed(path: string, spec: SeedSpec): Promise<void> {
       const t0 = BASE_TIME + c * 60_000;
       let lastId: string | null = null;
       let lastAt: string | null = null;
+      const unread = { a: 0, b: 0 };
       for (let seq = 1; seq <= conv.messages; seq++) {
         const fromA = seq % 2 === 1;
         const readerCursor = fromA ? bCursor : aCursor;
@@ -72,6 +74,7 @@ export async function seed(path: string, spec: SeedSpec): Promise<void> {
         lastId = uuid('8', ++messageNo);
         lastAt = at;
         const read = seq <= readerCursor;
+        if (!read) unread[fromA ? 'b' : 'a']++;
         insertMessage.run(
           lastId,
           id,
@@ -98,6 +101,8 @@ export async function seed(path: string, spec: SeedSpec): Promise<void> {
         lastAt ?? created,
         created,
         lastAt ?? created,
+        p1 === conv.a ? unread.a : unread.b,
+        p1 === conv.a ? unread.b : unread.a,
       );
     }
   });

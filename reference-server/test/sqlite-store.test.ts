@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { CONVERSATION_VIEW_SQL, UNREAD_COUNTS_SQL } from '../src/store/sqlite/rows.js';
 
@@ -33,11 +35,52 @@ describe('SQLite store', () => {
     await first.close();
     const second = new SqliteStore({ path });
     const versions = second.db.prepare('SELECT version FROM schema_migrations').all();
-    expect(versions).toEqual([{ version: 1 }]);
+    expect(versions).toEqual([{ version: 1 }, { version: 2 }]);
     expect((await second.listMessages(conversation.id, { limit: 10 })).messages).toHaveLength(1);
     expect(second.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(second.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     await second.close();
+  });
+
+  it('migrates a version 1 file: unread counters are backfilled from messages and read cursors', async () => {
+    const path = join(dir, 'v1.db');
+    const v1 = new Database(path);
+    v1.exec(MIGRATIONS[0]!.sql);
+    v1.exec(`CREATE TABLE schema_migrations (
+      version INTEGER PRIMARY KEY, name TEXT NOT NULL, appliedAt TEXT NOT NULL);
+      INSERT INTO schema_migrations VALUES (1, 'initial schema', '2026-01-01T00:00:00.000Z')`);
+    const at = '2026-01-01T00:00:00.000Z';
+    // a (participant1) has read up to seq 2, b up to seq 4; b sent 2, 4, 5 and a sent 1, 3, 6.
+    v1.prepare(
+      `INSERT INTO conversations (id, participant1Id, participant2Id, participant1LastReadSeq,
+        participant2LastReadSeq, lastSeq, activityAt, createdAt, updatedAt)
+       VALUES ('c1', 'a', 'b', 2, 4, 6, ?, ?, ?)`,
+    ).run(at, at, at);
+    const insert = v1.prepare(
+      `INSERT INTO messages (id, conversationId, senderId, content, seq, clientMessageId, createdAt, updatedAt)
+       VALUES (?, 'c1', ?, 'x', ?, ?, ?, ?)`,
+    );
+    for (const [seq, sender] of [
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'a'],
+      [4, 'b'],
+      [5, 'b'],
+      [6, 'a'],
+    ] as const) {
+      insert.run(`m${seq}`, sender, seq, `k${seq}`, at, at);
+    }
+    v1.close();
+
+    const store = new SqliteStore({ path });
+    expect(await store.unreadCounts('a')).toEqual({ c1: 2 }); // 4 and 5
+    expect(await store.unreadCounts('b')).toEqual({ c1: 1 }); // 6
+    const indexes = store.db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index'")
+      .all()
+      .map((row) => row.name);
+    expect(indexes).not.toContain('messages_sender_seq');
+    await store.close();
   });
 
   it('answers history pages, unread counts and conversation lists from indexes, never a table scan', () => {
@@ -53,8 +96,12 @@ describe('SQLite store', () => {
         ['c', 10],
       ],
       [
-        'SELECT COUNT(*) FROM messages WHERE conversationId = ? AND senderId = ? AND seq > ?',
-        ['c', 'u', 1],
+        'SELECT COUNT(*) FROM messages WHERE conversationId = ? AND seq > ? AND senderId = ?',
+        ['c', 1, 'u'],
+      ],
+      [
+        'UPDATE messages SET isRead = 1 WHERE conversationId = ? AND seq > ? AND seq <= ? AND senderId = ? AND isRead = 0',
+        ['c', 1, 5, 'u'],
       ],
       [
         'SELECT id FROM conversations WHERE participant1Id = ? AND (activityAt < ? OR (activityAt = ? AND id < ?)) ORDER BY activityAt DESC, id DESC LIMIT 20',
@@ -98,6 +145,53 @@ describe('SQLite store', () => {
     expect(
       (await store.listMessages(conversation.id, { limit: 10 })).messages.map((m) => m.seq),
     ).toEqual([1, 2]);
+    await store.close();
+  });
+
+  it('keeps seq, the last message and both unread counters right across a batch', async () => {
+    const store = new SqliteStore({ path: ':memory:' });
+    const { conversation } = await store.getOrCreateConversation('a', 'b');
+    const send = (senderId: string, clientMessageId: string) =>
+      store.appendMessage({
+        conversationId: conversation.id,
+        senderId,
+        content: clientMessageId,
+        clientMessageId,
+      });
+    // One event-loop turn, so one batch: a retry of 'a1' inside it is a duplicate, not a seq.
+    const results = await Promise.all([
+      send('a', 'a1'),
+      send('b', 'b1'),
+      send('a', 'a1'),
+      send('a', 'a2'),
+      send('b', 'b2'),
+      send('b', 'b3'),
+    ]);
+    expect(results.map((r) => [r.message.seq, r.duplicate])).toEqual([
+      [1, false],
+      [2, false],
+      [1, true],
+      [3, false],
+      [4, false],
+      [5, false],
+    ]);
+    expect(await store.unreadCounts('a')).toEqual({ [conversation.id]: 3 });
+    expect(await store.unreadCounts('b')).toEqual({ [conversation.id]: 2 });
+    const view = await store.getConversationView(conversation.id, 'a');
+    expect(view?.conversation.lastSeq).toBe(5);
+    expect(view?.lastMessage?.content).toBe('b3');
+    expect(view?.unreadCount).toBe(3);
+
+    expect((await store.markRead(conversation.id, 'a', 4)).unreadCount).toBe(1);
+    expect((await store.markRead(conversation.id, 'a', 2)).unreadCount).toBe(1); // never backwards
+    await send('b', 'b4');
+    expect(await store.unreadCounts('a')).toEqual({ [conversation.id]: 2 });
+    expect((await store.markRead(conversation.id, 'a', 99)).unreadCount).toBe(0);
+    expect(await store.unreadCounts('a')).toEqual({});
+    const flags = (await store.listMessages(conversation.id, { limit: 10 })).messages
+      .filter((m) => m.senderId === 'b')
+      .map((m) => m.isRead);
+    expect(flags).toEqual([true, true, true, true]);
     await store.close();
   });
 });

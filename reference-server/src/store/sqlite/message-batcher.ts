@@ -1,9 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { v7 as uuidv7 } from 'uuid';
 import type { AppendResult, NewMessage } from '../chat-store.js';
 import { MESSAGE_COLUMNS, toMessage } from './rows.js';
 import { storageFailure } from './storage-failure.js';
 import type { MessageRow } from './rows.js';
+
+/** A conversation as the current batch leaves it, written to its row once at the end. */
+interface Written {
+  lastSeq: number;
+  participant1Id: string;
+  /** The batch's last message in it; null while every send of the batch was a duplicate. */
+  lastId: string | null;
+  /** Messages of the batch to each participant: their unread counters grow by as many. */
+  toP1: number;
+  toP2: number;
+}
 
 interface Pending {
   input: NewMessage;
@@ -21,55 +32,85 @@ export class MessageBatcher {
   private scheduled = false;
   private readonly insert;
   private readonly byClientId;
+  private readonly conversation;
   private readonly bump;
   private readonly writeBatch;
 
   constructor(db: Database.Database) {
-    // seq comes from the conversation row in the same statement, so it can never be reused; the
-    // unique index on (conversationId, senderId, clientMessageId) turns a retry into a no-op.
-    this.insert = db.prepare<[string, string, string, string, string, string, string], MessageRow>(`
+    // The unique index on (conversationId, senderId, clientMessageId) turns a retry into a no-op,
+    // and the one on (conversationId, seq) makes a reused seq fail loudly instead of being stored.
+    this.insert = db.prepare<
+      [string, string, string, string, number, string, string, string],
+      MessageRow
+    >(`
       INSERT INTO messages (id, conversationId, senderId, content, seq, clientMessageId, createdAt, updatedAt)
-      SELECT ?, id, ?, ?, lastSeq + 1, ?, ?, ? FROM conversations WHERE id = ?
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (conversationId, senderId, clientMessageId) DO NOTHING
       RETURNING ${MESSAGE_COLUMNS}`);
     this.byClientId = db.prepare<[string, string, string], MessageRow>(
       `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversationId = ? AND senderId = ? AND clientMessageId = ?`,
     );
+    this.conversation = db.prepare<[string], { lastSeq: number; participant1Id: string }>(
+      'SELECT lastSeq, participant1Id FROM conversations WHERE id = ?',
+    );
     this.bump = db.prepare(`
-      UPDATE conversations SET lastSeq = ?, lastMessageId = ?, lastMessageAt = ?, activityAt = ?, updatedAt = ?
+      UPDATE conversations SET lastSeq = ?, lastMessageId = ?, lastMessageAt = ?, activityAt = ?,
+        updatedAt = ?, participant1Unread = participant1Unread + ?, participant2Unread = participant2Unread + ?
       WHERE id = ?`);
-    const one = db.transaction((input: NewMessage, at: string): AppendResult => {
-      const row = this.insert.get(
-        randomUUID(),
-        input.senderId,
-        input.content,
-        input.clientMessageId,
-        at,
-        at,
-        input.conversationId,
-      );
-      if (row) {
-        this.bump.run(row.seq, row.id, at, at, at, input.conversationId);
-        return { message: toMessage(row), duplicate: false };
-      }
-      const existing = this.byClientId.get(
-        input.conversationId,
-        input.senderId,
-        input.clientMessageId,
-      );
-      if (!existing) throw new Error(`conversation ${input.conversationId} not found`);
-      return { message: toMessage(existing), duplicate: true };
-    });
+    const one = db.transaction(
+      (input: NewMessage, at: string, written: Map<string, Written>): AppendResult => {
+        // seq is the conversation's last one, read once per batch and carried here from message
+        // to message; the conversation row is written once per batch (see writeBatch).
+        let conversation = written.get(input.conversationId);
+        if (!conversation) {
+          const row = this.conversation.get(input.conversationId);
+          if (!row) throw new Error(`conversation ${input.conversationId} not found`);
+          conversation = { ...row, lastId: null, toP1: 0, toP2: 0 };
+          written.set(input.conversationId, conversation);
+        }
+        const row = this.insert.get(
+          // Time-ordered (UUIDv7): the primary-key index grows at its right edge instead of
+          // touching a random page for every message.
+          uuidv7(),
+          input.conversationId,
+          input.senderId,
+          input.content,
+          conversation.lastSeq + 1,
+          input.clientMessageId,
+          at,
+          at,
+        );
+        if (row) {
+          conversation.lastSeq = row.seq;
+          conversation.lastId = row.id;
+          if (input.senderId === conversation.participant1Id) conversation.toP2++;
+          else conversation.toP1++;
+          return { message: toMessage(row), duplicate: false };
+        }
+        const existing = this.byClientId.get(
+          input.conversationId,
+          input.senderId,
+          input.clientMessageId,
+        );
+        if (!existing) throw new Error(`message ${input.clientMessageId} neither stored nor found`);
+        return { message: toMessage(existing), duplicate: true };
+      },
+    );
     // Nested db.transaction() calls run as savepoints: one bad item fails alone, not the batch.
     this.writeBatch = db.transaction((batch: Pending[]) => {
       const at = new Date().toISOString();
-      return batch.map((item) => {
+      const written = new Map<string, Written>();
+      const outcomes = batch.map((item) => {
         try {
-          return { ok: true as const, result: one(item.input, at) };
+          return { ok: true as const, result: one(item.input, at, written) };
         } catch (error) {
           return { ok: false as const, error };
         }
       });
+      for (const [id, c] of written) {
+        if (c.lastId !== null) this.bump.run(c.lastSeq, c.lastId, at, at, at, c.toP1, c.toP2, id);
+      }
+      return outcomes;
     });
   }
 

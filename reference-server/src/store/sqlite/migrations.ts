@@ -4,7 +4,7 @@ import type Database from 'better-sqlite3';
  * Versioned schema. A migration is never edited once released: add a new one. Each runs in its
  * own transaction and is recorded in `schema_migrations`.
  */
-const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   {
     version: 1,
     name: 'initial schema',
@@ -57,6 +57,23 @@ const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> 
         otherId TEXT NOT NULL,
         PRIMARY KEY (userId, otherId)
       ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 2,
+    name: 'unread counters on conversations',
+    // Each participant's unread count is kept on the conversation row, written with the batch
+    // that stores the messages and with every read: a count is then one column, not an index
+    // range, and messages lose an index that every insert paid for.
+    sql: `
+      ALTER TABLE conversations ADD COLUMN participant1Unread INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE conversations ADD COLUMN participant2Unread INTEGER NOT NULL DEFAULT 0;
+      UPDATE conversations SET
+        participant1Unread = (SELECT COUNT(*) FROM messages m WHERE m.conversationId = conversations.id
+          AND m.senderId = conversations.participant2Id AND m.seq > conversations.participant1LastReadSeq),
+        participant2Unread = (SELECT COUNT(*) FROM messages m WHERE m.conversationId = conversations.id
+          AND m.senderId = conversations.participant1Id AND m.seq > conversations.participant2LastReadSeq);
+      DROP INDEX messages_sender_seq;
     `,
   },
 ];

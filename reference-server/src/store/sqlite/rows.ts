@@ -18,7 +18,11 @@ export interface MessageRow {
   updatedAt: string;
 }
 
-export type ConversationRow = ConversationRecord & { activityAt: string };
+export type ConversationRow = ConversationRecord & {
+  activityAt: string;
+  participant1Unread: number;
+  participant2Unread: number;
+};
 
 /** One row of the view query: the conversation, its last message (m_*) and the other user (u_*). */
 export interface ConversationViewRow extends ConversationRow {
@@ -41,39 +45,29 @@ export interface ConversationViewRow extends ConversationRow {
 export const MESSAGE_COLUMNS =
   'id, conversationId, senderId, content, seq, clientMessageId, isRead, readAt, createdAt, updatedAt';
 
-/**
- * Selects a conversation as seen by @me. The unread count is an index range count on
- * messages_sender_seq: the other participant's messages above the reader's cursor.
- */
+/** Selects a conversation as seen by @me, with @me's unread count kept on the row. */
 export const CONVERSATION_VIEW_SQL = `
-  SELECT c.*, v.otherId, v.myReadSeq,
+  SELECT c.*, v.otherId, v.unreadCount,
     u.name AS u_name, u.avatarUrl AS u_avatarUrl, u.lastSeenAt AS u_lastSeenAt,
     m.id AS m_id, m.senderId AS m_senderId, m.content AS m_content, m.seq AS m_seq,
     m.clientMessageId AS m_clientMessageId, m.isRead AS m_isRead, m.readAt AS m_readAt,
-    m.createdAt AS m_createdAt, m.updatedAt AS m_updatedAt,
-    (SELECT COUNT(*) FROM messages x
-      WHERE x.conversationId = c.id AND x.senderId = v.otherId AND x.seq > v.myReadSeq) AS unreadCount
+    m.createdAt AS m_createdAt, m.updatedAt AS m_updatedAt
   FROM conversations c
   JOIN (SELECT id AS vid,
       CASE WHEN participant1Id = @me THEN participant2Id ELSE participant1Id END AS otherId,
-      CASE WHEN participant1Id = @me THEN participant1LastReadSeq ELSE participant2LastReadSeq END AS myReadSeq
+      CASE WHEN participant1Id = @me THEN participant1Unread ELSE participant2Unread END AS unreadCount
     FROM conversations WHERE id = @id AND (participant1Id = @me OR participant2Id = @me)) v ON v.vid = c.id
   LEFT JOIN users u ON u.id = v.otherId
   LEFT JOIN messages m ON m.id = c.lastMessageId
   WHERE c.id = @id`;
 
-/**
- * Unread counts of every conversation of @me with something unread, in one statement: each count
- * is an index range count on messages_sender_seq (the other's messages above the caller's cursor).
- */
+/** Unread counts of every conversation of @me with something unread: one column per row. */
 export const UNREAD_COUNTS_SQL = `
-  SELECT c.id, (SELECT COUNT(*) FROM messages m WHERE m.conversationId = c.id
-      AND m.senderId = c.participant2Id AND m.seq > c.participant1LastReadSeq) AS n
-    FROM conversations c WHERE c.participant1Id = @me AND c.lastSeq > c.participant1LastReadSeq
+  SELECT id, participant1Unread AS n FROM conversations
+    WHERE participant1Id = @me AND participant1Unread > 0
   UNION ALL
-  SELECT c.id, (SELECT COUNT(*) FROM messages m WHERE m.conversationId = c.id
-      AND m.senderId = c.participant1Id AND m.seq > c.participant2LastReadSeq) AS n
-    FROM conversations c WHERE c.participant2Id = @me AND c.lastSeq > c.participant2LastReadSeq`;
+  SELECT id, participant2Unread AS n FROM conversations
+    WHERE participant2Id = @me AND participant2Unread > 0`;
 
 export function toMessage(row: MessageRow): MessageRecord {
   return { ...row, isRead: row.isRead === 1 };

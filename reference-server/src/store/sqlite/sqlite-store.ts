@@ -127,16 +127,18 @@ export class SqliteStore implements ChatStore {
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`,
       ),
       setCursor1: db.prepare(
-        'UPDATE conversations SET participant1LastReadSeq = ?, updatedAt = ? WHERE id = ? AND participant1LastReadSeq < ?',
+        'UPDATE conversations SET participant1LastReadSeq = ?, participant1Unread = ?, updatedAt = ? WHERE id = ? AND participant1LastReadSeq < ?',
       ),
       setCursor2: db.prepare(
-        'UPDATE conversations SET participant2LastReadSeq = ?, updatedAt = ? WHERE id = ? AND participant2LastReadSeq < ?',
+        'UPDATE conversations SET participant2LastReadSeq = ?, participant2Unread = ?, updatedAt = ? WHERE id = ? AND participant2LastReadSeq < ?',
       ),
+      // Only the range between the old cursor and the new one: everything below is read already.
       markMessagesRead: db.prepare(`
         UPDATE messages SET isRead = 1, readAt = ?, updatedAt = ?
-        WHERE conversationId = ? AND senderId = ? AND seq <= ? AND isRead = 0`),
-      countUnread: db.prepare<[string, string, number], { n: number }>(
-        'SELECT COUNT(*) AS n FROM messages WHERE conversationId = ? AND senderId = ? AND seq > ?',
+        WHERE conversationId = ? AND seq > ? AND seq <= ? AND senderId = ? AND isRead = 0`),
+      // A range on (conversationId, seq) above the cursor: as long as what is left unread.
+      countUnread: db.prepare<[string, number, string], { n: number }>(
+        'SELECT COUNT(*) AS n FROM messages WHERE conversationId = ? AND seq > ? AND senderId = ?',
       ),
       unreadCounts: db.prepare<{ me: string }, { id: string; n: number }>(UNREAD_COUNTS_SQL),
       peers: db.prepare<{ me: string }, { id: string }>(`
@@ -293,20 +295,21 @@ export class SqliteStore implements ChatStore {
         const otherId = first ? row.participant2Id : row.participant1Id;
         const cursor = first ? row.participant1LastReadSeq : row.participant2LastReadSeq;
         const target = Math.min(seq, row.lastSeq);
-        let changed = false;
-        if (target > cursor) {
-          (first ? this.stmt.setCursor1 : this.stmt.setCursor2).run(
-            target,
-            readAt,
-            conversationId,
-            target,
-          );
-          this.stmt.markMessagesRead.run(readAt, readAt, conversationId, otherId, target);
-          changed = true;
+        if (target <= cursor) {
+          const unreadCount = first ? row.participant1Unread : row.participant2Unread;
+          return { seq: cursor, changed: false, readAt, unreadCount };
         }
-        const finalSeq = Math.max(cursor, target);
-        const unreadCount = this.stmt.countUnread.get(conversationId, otherId, finalSeq)?.n ?? 0;
-        return { seq: finalSeq, changed, readAt, unreadCount };
+        // Recounted, not decremented: the counter is set from the messages themselves.
+        const unreadCount = this.stmt.countUnread.get(conversationId, target, otherId)?.n ?? 0;
+        (first ? this.stmt.setCursor1 : this.stmt.setCursor2).run(
+          target,
+          unreadCount,
+          readAt,
+          conversationId,
+          target,
+        );
+        this.stmt.markMessagesRead.run(readAt, readAt, conversationId, cursor, target, otherId);
+        return { seq: target, changed: true, readAt, unreadCount };
       }),
     );
   }
