@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
@@ -6,6 +5,7 @@ import { createTokenVerifier } from './auth/token-verifier.js';
 import { resolveOptions } from './config.js';
 import type { ChatServerOptions } from './config.js';
 import { createApp } from './http/app.js';
+import { createHttpServer } from './http/http-server.js';
 import { seedDemoUsers } from './http/demo-routes.js';
 import { OriginPolicy } from './http/origin-policy.js';
 import { createLogger } from './logger.js';
@@ -72,7 +72,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   const origins = new OriginPolicy(config.origins);
   const store = options.store ?? openSqliteStore(config.db, config.synchronous);
 
-  const httpServer = createServer();
+  const { server: httpServer, serve } = createHttpServer();
   const io = createIo(httpServer, origins, config.maxFrameBytes);
   const sink: EventSink = socketSink(io, options.testHooks);
   const service = new ChatService(store, sink, logger, {
@@ -93,7 +93,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     widgetBundlePath: config.widgetBundlePath,
     bodyLimit: `${config.bodyLimitBytes}b`,
   });
-  httpServer.on('request', app);
+  serve(app);
   if (config.demo) await seedDemoUsers(service);
 
   try {
