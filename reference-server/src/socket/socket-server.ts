@@ -19,8 +19,6 @@ import type { OriginPolicy } from '../http/origin-policy.js';
 
 interface SocketData {
   identity: Identity;
-  /** Ends the socket with `sessionEnd: token_expired` when the token expires. */
-  expiryTimer?: NodeJS.Timeout;
 }
 
 export type ChatIo = Server<
@@ -186,6 +184,8 @@ export function attachSocketHandlers(
         },
       ] as const,
   );
+  // Beside the socket, not in socket.data: a cluster adapter would serialize socket.data.
+  const expiryTimers = new WeakMap<ChatSocket, NodeJS.Timeout>();
   const expire = (socket: ChatSocket): void => {
     const wait = socket.data.identity.expiresAt - Date.now();
     if (wait <= 0) {
@@ -196,10 +196,10 @@ export function attachSocketHandlers(
       socket.disconnect(true);
       return;
     }
-    socket.data.expiryTimer = setTimeout(expire, Math.min(wait, MAX_TIMER_MS), socket);
+    expiryTimers.set(socket, setTimeout(expire, Math.min(wait, MAX_TIMER_MS), socket));
   };
   function onDisconnect(this: ChatSocket): void {
-    clearTimeout(this.data.expiryTimer);
+    clearTimeout(expiryTimers.get(this));
     service.socketDisconnected(this.data.identity.userId, this.id);
   }
 
