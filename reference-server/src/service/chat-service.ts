@@ -10,7 +10,12 @@ import type {
 import type { Identity } from '../auth/token-verifier.js';
 import { ChatServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { ChatStore, ConversationCursor, ConversationRecord } from '../store/chat-store.js';
+import type {
+  ChatStore,
+  ConversationCursor,
+  ConversationRecord,
+  MessageRecord,
+} from '../store/chat-store.js';
 import { toConversation, toUser } from './dto.js';
 import type { EventSink } from './event-sink.js';
 import { Presence } from './presence.js';
@@ -202,19 +207,51 @@ export class ChatService {
   ): Promise<ReadResult> {
     const conversation = await this.store.getConversation(conversationId, me);
     if (!conversation) throw new ChatServerError('not_found', 'Conversation not found');
-    let seq = conversation.lastSeq;
-    let readMessageId = conversation.lastMessageId;
-    if (messageId !== undefined) {
-      const message = await this.store.getMessage(messageId);
-      if (!message || message.conversationId !== conversationId) {
-        throw new ChatServerError('not_found', 'Message not found');
-      }
-      if (message.senderId === me) {
-        throw new ChatServerError('forbidden', 'You cannot mark your own message as read');
-      }
-      seq = message.seq;
-      readMessageId = message.id;
+    if (messageId === undefined) {
+      return this.readUpTo(
+        me,
+        conversation,
+        conversation.lastSeq,
+        conversation.lastMessageId,
+        originSocketId,
+      );
     }
+    const message = await this.store.getMessage(messageId);
+    if (!message || message.conversationId !== conversationId) {
+      throw new ChatServerError('not_found', 'Message not found');
+    }
+    return this.readMessage(me, conversation, message, originSocketId);
+  }
+
+  /** REST form: the message names its conversation. */
+  async markMessageRead(me: string, messageId: string): Promise<ReadResult> {
+    const message = await this.store.getMessage(messageId);
+    const conversation = message && (await this.store.getConversation(message.conversationId, me));
+    if (!message || !conversation) throw new ChatServerError('not_found', 'Message not found');
+    return this.readMessage(me, conversation, message);
+  }
+
+  private readMessage(
+    me: string,
+    conversation: ConversationRecord,
+    message: MessageRecord,
+    originSocketId?: string,
+  ): Promise<ReadResult> {
+    if (message.senderId === me) {
+      throw new ChatServerError('forbidden', 'You cannot mark your own message as read');
+    }
+    return this.readUpTo(me, conversation, message.seq, message.id, originSocketId);
+  }
+
+  /** Moves `me`'s cursor up to `seq` (never back) and tells both participants' other sockets. */
+  private async readUpTo(
+    me: string,
+    conversation: ConversationRecord,
+    seq: number,
+    readMessageId: string | null,
+    originSocketId?: string,
+  ): Promise<ReadResult> {
+    const conversationId = conversation.id;
     const update = await this.store.markRead(conversationId, me, seq);
     if (update.changed) {
       const event = {
@@ -239,15 +276,6 @@ export class ChatService {
       readAt: update.readAt,
       unreadCount: update.unreadCount,
     };
-  }
-
-  /** REST form: the message names its conversation. */
-  async markMessageRead(me: string, messageId: string): Promise<ReadResult> {
-    const message = await this.store.getMessage(messageId);
-    if (!message || !(await this.store.getConversation(message.conversationId, me))) {
-      throw new ChatServerError('not_found', 'Message not found');
-    }
-    return this.markRead(me, message.conversationId, messageId);
   }
 
   async unreadCount(me: string): Promise<UnreadCountResponse> {

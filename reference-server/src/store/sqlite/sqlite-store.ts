@@ -23,10 +23,11 @@ import {
   UNREAD_COUNTS_SQL,
   MESSAGE_COLUMNS,
   toConversation,
+  fromRawMessage,
   toMessage,
   toView,
 } from './rows.js';
-import type { ConversationRow, ConversationViewRow, MessageRow } from './rows.js';
+import type { ConversationRow, ConversationViewRow, MessageRow, RawMessageRow } from './rows.js';
 
 export interface SqliteStoreOptions {
   /** File path or `:memory:`. The folder is created when missing. */
@@ -114,15 +115,21 @@ export class SqliteStore implements ChatStore {
         SELECT id, activityAt FROM conversations WHERE participant2Id = ?
           AND (activityAt < ? OR (activityAt = ? AND id < ?))
         ORDER BY activityAt DESC, id DESC LIMIT ?`),
-      latest: db.prepare<[string, number], MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversationId = ? ORDER BY seq DESC LIMIT ?`,
-      ),
-      before: db.prepare<[string, number, number], MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversationId = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
-      ),
-      after: db.prepare<[string, number, number], MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversationId = ? AND seq > ? ORDER BY seq ASC LIMIT ?`,
-      ),
+      latest: db
+        .prepare<[string, number], RawMessageRow>(
+          `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversationId = ? ORDER BY seq DESC LIMIT ?`,
+        )
+        .raw(true),
+      before: db
+        .prepare<[string, number, number], RawMessageRow>(
+          `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversationId = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+        )
+        .raw(true),
+      after: db
+        .prepare<[string, number, number], RawMessageRow>(
+          `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversationId = ? AND seq > ? ORDER BY seq ASC LIMIT ?`,
+        )
+        .raw(true),
       messageById: db.prepare<[string], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`,
       ),
@@ -259,7 +266,7 @@ export class SqliteStore implements ChatStore {
     query: MessagePageQuery,
   ): Promise<{ messages: MessageRecord[]; hasMore: boolean }> {
     const fetch = query.limit + 1;
-    let rows: MessageRow[];
+    let rows: RawMessageRow[];
     if (query.afterSeq !== undefined) {
       rows = this.stmt.after.all(conversationId, query.afterSeq, fetch);
     } else if (query.beforeSeq !== undefined) {
@@ -273,7 +280,7 @@ export class SqliteStore implements ChatStore {
       if (query.afterSeq !== undefined) rows.pop();
       else rows.shift();
     }
-    return { messages: rows.map(toMessage), hasMore };
+    return { messages: rows.map(fromRawMessage), hasMore };
   }
 
   async getMessage(messageId: string): Promise<MessageRecord | null> {
