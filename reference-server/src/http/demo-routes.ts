@@ -34,7 +34,8 @@ export function demoRoutes(
       algorithm: 'HS256',
       expiresIn: tokenTtlSeconds,
     });
-    await service.touch({ userId: body.userId, name, avatarUrl: undefined, expiresAt: 0 });
+    // The profile is on record before the token is first used, so others can find this user.
+    await service.adminUpsertUser(body.userId, { name });
     res.json({ token, userId: body.userId, name, demo: true });
   });
 
