@@ -9,9 +9,9 @@ import type { Express } from 'express';
  * Express otherwise moves every request and response onto its own prototypes with
  * `Object.setPrototypeOf` when it receives them. V8 then keeps each of those objects past the next
  * young-generation collection: a history page at one request at a time promoted about 1.5 MB per
- * scavenge, and each scavenge paused the server 4 to 8 ms, which was the whole p99 of the history
- * benchmark. Created with the right prototype, the objects die young, and Express's own
- * `setPrototypeOf` finds nothing to change.
+ * scavenge, and each scavenge paused the server 4 to 8 ms, once every 80 or so requests: enough
+ * to hold the history benchmark's p99 at 4 to 6 ms. Created with the right prototype, the objects
+ * die young (pauses of about 1 ms), and Express's own `setPrototypeOf` finds nothing to change.
  *
  * The server exists before the app (Socket.IO attaches to it first); `serve(app)` sets the
  * prototypes before the first request can arrive.
