@@ -26,6 +26,29 @@ export const fmt = {
   pct: (cpuMs: number, wallMs: number): string => `${Math.round((100 * cpuMs) / wallMs)}%`,
 };
 
+/**
+ * A row of ours beside the baseline, both in one format (milliseconds unless told otherwise),
+ * with the ratio and, when the figure is held to one, the goal and whether ours meets it.
+ */
+export function compareRow(
+  scenario: string,
+  metric: string,
+  ours: number,
+  base: number,
+  options: { format?: (v: number) => string; goal?: string; met?: boolean } = {},
+): Row {
+  const format = options.format ?? fmt.ms;
+  return {
+    scenario,
+    metric,
+    ours: format(ours),
+    baseline: format(base),
+    ratio: fmt.ratio(ours, base),
+    goal: options.goal ?? '',
+    met: options.met === undefined ? '—' : options.met ? 'yes' : 'no',
+  };
+}
+
 export function table(rows: Row[]): string {
   const head =
     '| scenario | metric | Parley | baseline | ratio | goal | met |\n| --- | --- | --: | --: | --: | --- | --- |';

@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { startServer, stopAll } from '../lib/processes.js';
 import type { RunOptions } from '../lib/processes.js';
-import { fmt } from '../lib/report.js';
+import { compareRow, fmt } from '../lib/report.js';
 import type { Row, ScenarioResult } from '../lib/report.js';
 import type { Worker } from '../lib/rpc.js';
 import { conversationIdOf, seed } from '../lib/seed.js';
@@ -226,15 +226,8 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
       ours.push(await measurePage('/widget.html'));
       base.push(await measurePage('/baseline.html'));
     }
-    const row = (metric: string, a: number, b: number): Row => ({
-      scenario: `5. client: headless Chromium (median of ${runs} cold loads)`,
-      metric,
-      ours: fmt.ms(a),
-      baseline: fmt.ms(b),
-      ratio: fmt.ratio(a, b),
-      goal: '',
-      met: '—',
-    });
+    const scenario = `5. client: headless Chromium (median of ${runs} cold loads)`;
+    const row = (metric: string, a: number, b: number): Row => compareRow(scenario, metric, a, b);
     const list = median(ours.map((t) => t.list));
     const listBase = median(base.map((t) => t.list));
     rows.push(

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { sleep, startTargets, stopAll } from '../lib/processes.js';
 import type { RunOptions, Targets } from '../lib/processes.js';
-import { fmt } from '../lib/report.js';
+import { compareRow, fmt } from '../lib/report.js';
 import type { ScenarioResult } from '../lib/report.js';
 
 interface Memory {
@@ -97,15 +97,6 @@ export async function connectionsScenario(options: RunOptions): Promise<Scenario
     await stopAll([...targets.gens, targets.parley, targets.relay]);
   }
   const s = `3. connections (${count.toLocaleString('en-US')} idle sockets)`;
-  const row = (metric: string, a: string, b: string, ratio: string, goal = '', met = '—') => ({
-    scenario: s,
-    metric,
-    ours: a,
-    baseline: b,
-    ratio,
-    goal,
-    met,
-  });
   const notes = [
     `Connections: ${ours.connected} connected (${ours.still} still connected at the end, ${ours.failed} failed) for Parley, ` +
       `${base.connected} (${base.still}, ${base.failed}) for the relay, from ${ADDRESSES.join(', ')} through ${generators} generator process(es), 64 handshakes in flight each. ` +
@@ -121,26 +112,15 @@ export async function connectionsScenario(options: RunOptions): Promise<Scenario
   }
   return {
     rows: [
-      row(
-        'server heap per connection',
-        fmt.kb(ours.heapPer),
-        fmt.kb(base.heapPer),
-        fmt.ratio(ours.heapPer, base.heapPer),
-        '≤ 8 KB',
-        ours.heapPer <= 8 * 1024 ? 'yes' : 'no',
-      ),
-      row(
-        'server RSS per connection',
-        fmt.kb(ours.rssPer),
-        fmt.kb(base.rssPer),
-        fmt.ratio(ours.rssPer, base.rssPer),
-      ),
-      row(
-        'time to connect all, s',
-        (ours.ms / 1000).toFixed(2),
-        (base.ms / 1000).toFixed(2),
-        fmt.ratio(ours.ms, base.ms),
-      ),
+      compareRow(s, 'server heap per connection', ours.heapPer, base.heapPer, {
+        format: fmt.kb,
+        goal: '≤ 8 KB',
+        met: ours.heapPer <= 8 * 1024,
+      }),
+      compareRow(s, 'server RSS per connection', ours.rssPer, base.rssPer, { format: fmt.kb }),
+      compareRow(s, 'time to connect all, s', ours.ms / 1000, base.ms / 1000, {
+        format: (v) => v.toFixed(2),
+      }),
     ],
     notes,
   };

@@ -11,7 +11,7 @@ import { newHistogram, percentiles, recordMs } from '../lib/histogram.js';
 import type { Percentiles } from '../lib/histogram.js';
 import { startServer, stopAll } from '../lib/processes.js';
 import type { RunOptions } from '../lib/processes.js';
-import { fmt } from '../lib/report.js';
+import { compareRow, fmt } from '../lib/report.js';
 import type { Row, ScenarioResult } from '../lib/report.js';
 import { cpuMs } from '../lib/rpc.js';
 import type { Worker } from '../lib/rpc.js';
@@ -129,24 +129,12 @@ export async function historyScenario(options: RunOptions): Promise<ScenarioResu
         ours: await load(parley.url, endpoint, token, 1, options.quick),
         base: await load(bare.url, endpoint, token, 1, options.quick),
       };
-      const row = (metric: string, a: number, b: number, goal = '', met = '—'): Row => ({
-        scenario: s,
-        metric,
-        ours: fmt.ms(a),
-        baseline: fmt.ms(b),
-        ratio: fmt.ratio(a, b),
-        goal,
-        met,
-      });
       rows.push(
-        row('p50 ms (1 connection)', one.ours.latency.p50, one.base.latency.p50),
-        row(
-          'p99 ms (1 connection)',
-          one.ours.latency.p99,
-          one.base.latency.p99,
-          '≤ 2 ms',
-          one.ours.latency.p99 <= 2 ? 'yes' : 'no',
-        ),
+        compareRow(s, 'p50 ms (1 connection)', one.ours.latency.p50, one.base.latency.p50),
+        compareRow(s, 'p99 ms (1 connection)', one.ours.latency.p99, one.base.latency.p99, {
+          goal: '≤ 2 ms',
+          met: one.ours.latency.p99 <= 2,
+        }),
       );
       // autocannon runs last at least a second each: --quick keeps to one connection.
       if (options.quick) continue;
@@ -156,12 +144,10 @@ export async function historyScenario(options: RunOptions): Promise<ScenarioResu
       const serverCpu = fmt.pct((await parley.call<number>('cpu')) - sc0, performance.now() - w0);
       const tenBase = await load(bare.url, endpoint, token, 10, options.quick);
       rows.push(
-        {
-          ...row('requests/s (10 connections)', ten.perSecond, tenBase.perSecond),
-          ours: fmt.int(ten.perSecond),
-          baseline: fmt.int(tenBase.perSecond),
-        },
-        row('p99 ms (10 connections)', ten.latency.p99, tenBase.latency.p99),
+        compareRow(s, 'requests/s (10 connections)', ten.perSecond, tenBase.perSecond, {
+          format: fmt.int,
+        }),
+        compareRow(s, 'p99 ms (10 connections)', ten.latency.p99, tenBase.latency.p99),
       );
       const errors = one.ours.non2xx + ten.non2xx;
       notes.push(

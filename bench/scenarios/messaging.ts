@@ -6,7 +6,7 @@
 import { merge, percentiles } from '../lib/histogram.js';
 import { sleep, startTargets, stopAll } from '../lib/processes.js';
 import type { RunOptions, Targets } from '../lib/processes.js';
-import { fmt } from '../lib/report.js';
+import { compareRow, fmt } from '../lib/report.js';
 import type { ScenarioResult } from '../lib/report.js';
 
 function makePairs(count: number, prefix: string): Array<[string, string]> {
@@ -140,44 +140,26 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
   const ratio = ours.perSecond / base.perSecond;
   return {
     rows: [
-      {
-        scenario: s,
-        metric: 'delivered messages/s',
-        ours: fmt.int(ours.perSecond),
-        baseline: fmt.int(base.perSecond),
-        ratio: fmt.ratio(ours.perSecond, base.perSecond),
+      compareRow(s, 'delivered messages/s', ours.perSecond, base.perSecond, {
+        format: fmt.int,
         goal: '≥ 0.9x relay',
-        met: ratio >= 0.9 ? 'yes' : 'no',
-      },
-      {
-        scenario: s,
-        metric: 'delivered messages/s with synchronous=NORMAL (no fsync per commit)',
-        ours: fmt.int(normal.perSecond),
-        baseline: fmt.int(base.perSecond),
-        ratio: fmt.ratio(normal.perSecond, base.perSecond),
-        goal: '',
-        met: '—',
-      },
-      ackRow(s, 'ack p50 ms', ours.acks.p50, base.acks.p50),
-      ackRow(s, 'ack p99 ms', ours.acks.p99, base.acks.p99),
+        met: ratio >= 0.9,
+      }),
+      compareRow(
+        s,
+        'delivered messages/s with synchronous=NORMAL (no fsync per commit)',
+        normal.perSecond,
+        base.perSecond,
+        { format: fmt.int },
+      ),
+      compareRow(s, 'ack p50 ms', ours.acks.p50, base.acks.p50),
+      compareRow(s, 'ack p99 ms', ours.acks.p99, base.acks.p99),
     ],
     notes: [
       `Throughput: server CPU ${ours.serverCpu} of one core for Parley (FULL), ${base.serverCpu} for the relay, ${normal.serverCpu} for Parley (NORMAL); ` +
         `generator CPU ${ours.genCpu} (Parley run), ${base.genCpu} (relay run), ${normal.genCpu} (NORMAL run). ` +
         `Refused sends: ${ours.errors} (Parley), ${base.errors} (relay).`,
     ],
-  };
-}
-
-function ackRow(scenario: string, metric: string, ours: number, base: number) {
-  return {
-    scenario,
-    metric,
-    ours: fmt.ms(ours),
-    baseline: fmt.ms(base),
-    ratio: fmt.ratio(ours, base),
-    goal: '',
-    met: '—',
   };
 }
 
@@ -229,27 +211,18 @@ export async function latencyScenario(options: RunOptions): Promise<ScenarioResu
     const ours = summarize('parley');
     const base = summarize('relay');
     const s = `2. latency (${fmt.int(users)} users, ${fmt.int(rate)} msg/s open loop, ${seconds} s in ${rounds} turns)`;
-    const row = (metric: string, a: number, b: number, goal = '', met = '—') => ({
-      scenario: s,
-      metric,
-      ours: fmt.ms(a),
-      baseline: fmt.ms(b),
-      ratio: fmt.ratio(a, b),
-      goal,
-      met,
-    });
     const goal = rate >= 5000 && !options.quick;
     rows.push(
-      row('send→receive p50 ms', ours.receipt.p50, base.receipt.p50),
-      row(
+      compareRow(s, 'send→receive p50 ms', ours.receipt.p50, base.receipt.p50),
+      compareRow(
+        s,
         'send→receive p99 ms',
         ours.receipt.p99,
         base.receipt.p99,
-        goal ? '≤ 5 ms' : '',
-        goal ? (ours.receipt.p99 <= 5 && ours.lost === 0 ? 'yes' : 'no') : '—',
+        goal ? { goal: '≤ 5 ms', met: ours.receipt.p99 <= 5 && ours.lost === 0 } : {},
       ),
-      row('send→receive p99.9 ms', ours.receipt.p999, base.receipt.p999),
-      row('send→receive max ms', ours.receipt.max, base.receipt.max),
+      compareRow(s, 'send→receive p99.9 ms', ours.receipt.p999, base.receipt.p999),
+      compareRow(s, 'send→receive max ms', ours.receipt.max, base.receipt.max),
     );
     notes.push(
       `Latency at ${fmt.int(rate)} msg/s: not received within 5 s of the last send: ${fmt.int(ours.lost)} of ${fmt.int(ours.sent)} (Parley), ` +

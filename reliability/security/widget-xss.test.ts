@@ -25,17 +25,13 @@ import {
 } from '../../reference-server/test/support.js';
 import type { TestServer } from '../../reference-server/test/support.js';
 import { report } from '../support/report.js';
+import { XSS_CONTENT } from '../../widget/test/xss-payloads.js';
 
 const BUNDLE = fileURLToPath(new URL('../../widget/dist/chat-widget.js', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const PAYLOADS = [
-  '<img src=x onerror="window.__xss=1">',
-  '<script>window.__xss=2</script>',
-  '"><svg onload="window.__xss=3">',
-  "' onmouseover='window.__xss=4' x='",
-  'javascript:window.__xss=5',
-  '[click](javascript:window.__xss=6)',
+  ...XSS_CONTENT,
   'https://ok.example.com/"onclick="window.__xss=7',
   '<iframe srcdoc="<script>parent.__xss=8</script>">',
   '<a href="javascript:window.__xss=9">x</a>',

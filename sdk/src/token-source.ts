@@ -78,7 +78,6 @@ export class TokenSource {
   }
 
   private async ask(provider: TokenProvider): Promise<string> {
-    await Promise.resolve();
     try {
       const token = await provider();
       if (typeof token !== 'string' || token === '') {

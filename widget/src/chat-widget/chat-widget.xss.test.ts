@@ -13,6 +13,7 @@ import {
   uid,
   waitFor,
 } from '../../test/helpers.js';
+import { XSS_CONTENT } from '../../test/xss-payloads.js';
 
 declare global {
   interface Window {
@@ -21,12 +22,7 @@ declare global {
 }
 
 const payloads = [
-  '<img src=x onerror="window.__xss=1">',
-  '<script>window.__xss=2</script>',
-  '"><svg onload="window.__xss=3">',
-  "' onmouseover='window.__xss=4' x='",
-  'javascript:window.__xss=5',
-  '[click](javascript:window.__xss=6)',
+  ...XSS_CONTENT,
   'data:text/html,<script>window.__xss=7</script>',
   'see https://example.com/a?b=1&c="2" and http://example.org/x.',
   'JaVaScRiPt:window.__xss=8 https://ok.example.com/"onclick="window.__xss=9',

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import { v7 as uuidv7 } from 'uuid';
 import type { AppendResult, NewMessage } from '../chat-store.js';
-import { MESSAGE_COLUMNS, toMessage } from './rows.js';
+import { fromRawMessage, MESSAGE_COLUMNS } from './rows.js';
 import { storageFailure } from './storage-failure.js';
-import type { MessageRow } from './rows.js';
+import type { RawMessageRow } from './rows.js';
 
 /** A conversation as the current batch leaves it, written to its row once at the end. */
 interface Written {
@@ -39,17 +39,20 @@ export class MessageBatcher {
   constructor(db: Database.Database) {
     // The unique index on (conversationId, senderId, clientMessageId) turns a retry into a no-op,
     // and the one on (conversationId, seq) makes a reused seq fail loudly instead of being stored.
-    this.insert = db.prepare<
-      [string, string, string, string, number, string, string, string],
-      MessageRow
-    >(`
-      INSERT INTO messages (id, conversationId, senderId, content, seq, clientMessageId, createdAt, updatedAt)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (conversationId, senderId, clientMessageId) DO NOTHING
-      RETURNING ${MESSAGE_COLUMNS}`);
-    this.byClientId = db.prepare<[string, string, string], MessageRow>(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversationId = ? AND senderId = ? AND clientMessageId = ?`,
-    );
+    this.insert = db
+      .prepare<[string, string, string, string, number, string, string, string], RawMessageRow>(
+        `
+        INSERT INTO messages (id, conversationId, senderId, content, seq, clientMessageId, createdAt, updatedAt)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (conversationId, senderId, clientMessageId) DO NOTHING
+        RETURNING ${MESSAGE_COLUMNS}`,
+      )
+      .raw(true);
+    this.byClientId = db
+      .prepare<[string, string, string], RawMessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversationId = ? AND senderId = ? AND clientMessageId = ?`,
+      )
+      .raw(true);
     this.conversation = db.prepare<[string], { lastSeq: number; participant1Id: string }>(
       'SELECT lastSeq, participant1Id FROM conversations WHERE id = ?',
     );
@@ -81,11 +84,12 @@ export class MessageBatcher {
           at,
         );
         if (row) {
-          conversation.lastSeq = row.seq;
-          conversation.lastId = row.id;
+          const message = fromRawMessage(row);
+          conversation.lastSeq = message.seq;
+          conversation.lastId = message.id;
           if (input.senderId === conversation.participant1Id) conversation.toP2++;
           else conversation.toP1++;
-          return { message: toMessage(row), duplicate: false };
+          return { message, duplicate: false };
         }
         const existing = this.byClientId.get(
           input.conversationId,
@@ -93,7 +97,7 @@ export class MessageBatcher {
           input.clientMessageId,
         );
         if (!existing) throw new Error(`message ${input.clientMessageId} neither stored nor found`);
-        return { message: toMessage(existing), duplicate: true };
+        return { message: fromRawMessage(existing), duplicate: true };
       },
     );
     // Nested db.transaction() calls run as savepoints: one bad item fails alone, not the batch.

@@ -24,10 +24,9 @@ import {
   MESSAGE_COLUMNS,
   toConversation,
   fromRawMessage,
-  toMessage,
   toView,
 } from './rows.js';
-import type { ConversationRow, ConversationViewRow, MessageRow, RawMessageRow } from './rows.js';
+import type { ConversationRow, ConversationViewRow, RawMessageRow } from './rows.js';
 
 export interface SqliteStoreOptions {
   /** File path or `:memory:`. The folder is created when missing. */
@@ -130,9 +129,9 @@ export class SqliteStore implements ChatStore {
           `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversationId = ? AND seq > ? ORDER BY seq ASC LIMIT ?`,
         )
         .raw(true),
-      messageById: db.prepare<[string], MessageRow>(
-        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`,
-      ),
+      messageById: db
+        .prepare<[string], RawMessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`)
+        .raw(true),
       setCursor1: db.prepare(
         'UPDATE conversations SET participant1LastReadSeq = ?, participant1Unread = ?, updatedAt = ? WHERE id = ? AND participant1LastReadSeq < ?',
       ),
@@ -285,7 +284,7 @@ export class SqliteStore implements ChatStore {
 
   async getMessage(messageId: string): Promise<MessageRecord | null> {
     const row = this.stmt.messageById.get(messageId);
-    return row ? toMessage(row) : null;
+    return row ? fromRawMessage(row) : null;
   }
 
   appendMessage(input: NewMessage): Promise<AppendResult> {
