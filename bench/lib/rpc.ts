@@ -59,7 +59,11 @@ export async function prebuildWorkers(outdir: string, scripts: string[]): Promis
   try {
     const esbuild = await import('esbuild');
     await esbuild.build({
-      entryPoints: scripts.map(here),
+      entryPoints: {
+        ...Object.fromEntries(scripts.map((script) => [script.replace(/\.ts$/, ''), here(script)])),
+        // Started by the SQLite store from beside the bundle that holds it (write-queue.ts).
+        'writer-thread': here('../reference-server/src/store/sqlite/writer-thread.ts'),
+      },
       bundle: true,
       platform: 'node',
       format: 'esm',

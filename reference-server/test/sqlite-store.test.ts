@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,7 +39,8 @@ describe('SQLite store', () => {
     expect(versions).toEqual([{ version: 1 }, { version: 2 }]);
     expect((await second.listMessages(conversation.id, { limit: 10 })).messages).toHaveLength(1);
     expect(second.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(second.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    // Writes run on the writer thread's own connection, with FULL: COMMIT returns after fsync.
+    expect(await second.writerPragma('synchronous')).toBe(2);
     await second.close();
   });
 
@@ -148,50 +150,139 @@ describe('SQLite store', () => {
     await store.close();
   });
 
-  it('keeps seq, the last message and both unread counters right across a batch', async () => {
-    const store = new SqliteStore({ path: ':memory:' });
+  it.each([
+    ['in-process (:memory:)', ':memory:'],
+    ['on the writer thread (file)', 'batch.db'],
+  ])(
+    'keeps seq, the last message and both unread counters right across a batch, %s',
+    async (_, file) => {
+      const store = new SqliteStore({ path: file === ':memory:' ? file : join(dir, file) });
+      const { conversation } = await store.getOrCreateConversation('a', 'b');
+      const send = (senderId: string, clientMessageId: string) =>
+        store.appendMessage({
+          conversationId: conversation.id,
+          senderId,
+          content: clientMessageId,
+          clientMessageId,
+        });
+      // One event-loop turn, so one batch: a retry of 'a1' inside it is a duplicate, not a seq.
+      const results = await Promise.all([
+        send('a', 'a1'),
+        send('b', 'b1'),
+        send('a', 'a1'),
+        send('a', 'a2'),
+        send('b', 'b2'),
+        send('b', 'b3'),
+      ]);
+      expect(results.map((r) => [r.message.seq, r.duplicate])).toEqual([
+        [1, false],
+        [2, false],
+        [1, true],
+        [3, false],
+        [4, false],
+        [5, false],
+      ]);
+      expect(await store.unreadCounts('a')).toEqual({ [conversation.id]: 3 });
+      expect(await store.unreadCounts('b')).toEqual({ [conversation.id]: 2 });
+      const view = await store.getConversationView(conversation.id, 'a');
+      expect(view?.conversation.lastSeq).toBe(5);
+      expect(view?.lastMessage?.content).toBe('b3');
+      expect(view?.unreadCount).toBe(3);
+
+      expect((await store.markRead(conversation.id, 'a', 4)).unreadCount).toBe(1);
+      expect((await store.markRead(conversation.id, 'a', 2)).unreadCount).toBe(1); // never backwards
+      await send('b', 'b4');
+      expect(await store.unreadCounts('a')).toEqual({ [conversation.id]: 2 });
+      expect((await store.markRead(conversation.id, 'a', 99)).unreadCount).toBe(0);
+      expect(await store.unreadCounts('a')).toEqual({});
+      const flags = (await store.listMessages(conversation.id, { limit: 10 })).messages
+        .filter((m) => m.senderId === 'b')
+        .map((m) => m.isRead);
+      expect(flags).toEqual([true, true, true, true]);
+      await store.close();
+    },
+  );
+
+  it('writes a read right after sends of the same batch against the batch, not before it', async () => {
+    const store = new SqliteStore({ path: join(dir, 'mixed.db') });
     const { conversation } = await store.getOrCreateConversation('a', 'b');
-    const send = (senderId: string, clientMessageId: string) =>
+    const send = (clientMessageId: string) =>
       store.appendMessage({
         conversationId: conversation.id,
-        senderId,
+        senderId: 'b',
         content: clientMessageId,
         clientMessageId,
       });
-    // One event-loop turn, so one batch: a retry of 'a1' inside it is a duplicate, not a seq.
-    const results = await Promise.all([
-      send('a', 'a1'),
-      send('b', 'b1'),
-      send('a', 'a1'),
-      send('a', 'a2'),
-      send('b', 'b2'),
-      send('b', 'b3'),
+    // One turn: two sends, a read of everything, a third send; the read sees seq 2.
+    const [, , read] = await Promise.all([
+      send('1'),
+      send('2'),
+      store.markRead(conversation.id, 'a', 99),
+      send('3'),
     ]);
-    expect(results.map((r) => [r.message.seq, r.duplicate])).toEqual([
-      [1, false],
-      [2, false],
-      [1, true],
-      [3, false],
-      [4, false],
-      [5, false],
-    ]);
-    expect(await store.unreadCounts('a')).toEqual({ [conversation.id]: 3 });
-    expect(await store.unreadCounts('b')).toEqual({ [conversation.id]: 2 });
-    const view = await store.getConversationView(conversation.id, 'a');
-    expect(view?.conversation.lastSeq).toBe(5);
-    expect(view?.lastMessage?.content).toBe('b3');
-    expect(view?.unreadCount).toBe(3);
-
-    expect((await store.markRead(conversation.id, 'a', 4)).unreadCount).toBe(1);
-    expect((await store.markRead(conversation.id, 'a', 2)).unreadCount).toBe(1); // never backwards
-    await send('b', 'b4');
-    expect(await store.unreadCounts('a')).toEqual({ [conversation.id]: 2 });
-    expect((await store.markRead(conversation.id, 'a', 99)).unreadCount).toBe(0);
-    expect(await store.unreadCounts('a')).toEqual({});
-    const flags = (await store.listMessages(conversation.id, { limit: 10 })).messages
-      .filter((m) => m.senderId === 'b')
-      .map((m) => m.isRead);
-    expect(flags).toEqual([true, true, true, true]);
+    expect(read).toMatchObject({ seq: 2, changed: true, unreadCount: 0 });
+    expect(await store.unreadCounts('a')).toEqual({ [conversation.id]: 1 });
     await store.close();
+  });
+
+  it('close() writes everything accepted before it, then lets the file go', async () => {
+    const path = join(dir, 'close.db');
+    const store = new SqliteStore({ path });
+    const { conversation } = await store.getOrCreateConversation('a', 'b');
+    const sends = Array.from({ length: 300 }, (_, i) =>
+      store.appendMessage({
+        conversationId: conversation.id,
+        senderId: i % 2 ? 'a' : 'b',
+        content: `m${i}`,
+        clientMessageId: `${i}`,
+      }),
+    );
+    await store.close();
+    expect((await Promise.all(sends)).map((r) => r.message.seq)).toEqual(
+      Array.from({ length: 300 }, (_, i) => i + 1),
+    );
+    expect(existsSync(`${path}-wal`)).toBe(false); // the last connection checkpointed it away
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare('SELECT COUNT(*) AS n FROM messages').get()).toEqual({ n: 300 });
+    check.close();
+  });
+
+  it('refuses writes that the disk refuses, as internal storage errors, and stores nothing', async () => {
+    const store = new SqliteStore({ path: join(dir, 'readonly.db') });
+    const { conversation } = await store.getOrCreateConversation('a', 'b');
+    await store.writerPragma('query_only = 1');
+    const refused = await store
+      .appendMessage({
+        conversationId: conversation.id,
+        senderId: 'a',
+        content: 'x',
+        clientMessageId: '1',
+      })
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({
+      code: 'internal',
+      message: expect.stringMatching(/^Storage unavailable \(SQLITE_READONLY/),
+    });
+    await store.writerPragma('query_only = 0');
+    expect((await store.listMessages(conversation.id, { limit: 10 })).messages).toEqual([]);
+    await store.close();
+  });
+
+  it('does not keep a process alive: a script that never closes the store still exits', () => {
+    const script = `
+      import { SqliteStore } from ${JSON.stringify(new URL('../src/store/sqlite/sqlite-store.ts', import.meta.url).href)};
+      const store = new SqliteStore({ path: ${JSON.stringify(join(dir, 'open.db'))} });
+      const { conversation } = await store.getOrCreateConversation('a', 'b');
+      await store.appendMessage({ conversationId: conversation.id, senderId: 'a', content: 'x', clientMessageId: '1' });
+      console.log('written');`;
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(out.trim()).toBe('written');
   });
 });

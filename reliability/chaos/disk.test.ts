@@ -157,7 +157,7 @@ describe('disk faults', () => {
 
     // The real thing when a tmpfs can be mounted; SQLite's page limit otherwise.
     if (disk.mounted) disk.fill();
-    else r.store.db.pragma(`max_page_count = ${r.store.db.pragma('page_count', { simple: true })}`);
+    else await r.store.writerPragma(`max_page_count = ${await r.store.writerPragma('page_count')}`);
     const during = await sendUntilRefused(r, 'full', 4000);
     expect(during.refused.length).toBeGreaterThan(0);
     expect(during.refused[0]).toMatchObject({
@@ -184,7 +184,7 @@ describe('disk faults', () => {
     expect([200, 500]).toContain(read.status);
 
     if (disk.mounted) disk.free();
-    else r.store.db.pragma('max_page_count = 1073741823');
+    else await r.store.writerPragma('max_page_count = 1073741823');
     const stored = await pending;
     const after = await sendUntilRefused(r, 'after', 40);
     expect(after.refused).toEqual([]);
@@ -217,7 +217,7 @@ describe('disk faults', () => {
 
     // A real read-only remount is refused (EBUSY) while the server holds the file open for
     // writing, so the database is made read-only the way SQLite itself would report it.
-    r.store.db.pragma('query_only = 1');
+    await r.store.writerPragma('query_only = 1');
     const during = await sendUntilRefused(r, 'ro', 20);
     expect(during.acked.size).toBe(0);
     expect(during.refused[0]).toMatchObject({
@@ -229,7 +229,7 @@ describe('disk faults', () => {
     expect(list.status).toBe(200);
     const pending = r.client.sendMessage(r.conversationId, 'written while read-only');
 
-    r.store.db.pragma('query_only = 0');
+    await r.store.writerPragma('query_only = 0');
     const stored = await pending;
     const acked = new Map([...before.acked, ['sdk', stored] as const]);
     const file = verifyFile(r.db, acked);

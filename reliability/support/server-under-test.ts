@@ -19,11 +19,15 @@ let bundled: Promise<string> | undefined;
 /** Bundles `reference-server/src/bin.ts` into node_modules/.cache (once per process). */
 export function serverBundle(): Promise<string> {
   bundled ??= (async () => {
-    const dir = `${root}node_modules/.cache/parley-reliability`;
-    mkdirSync(dir, { recursive: true });
-    const outfile = `${dir}/chat-server-${process.pid}.mjs`;
+    const outdir = `${root}node_modules/.cache/parley-reliability/${process.pid}`;
+    mkdirSync(outdir, { recursive: true });
     await build({
-      entryPoints: [`${root}reference-server/src/bin.ts`],
+      entryPoints: {
+        'chat-server': `${root}reference-server/src/bin.ts`,
+        // Started by the SQLite store from beside the bundle that holds it (write-queue.ts).
+        'writer-thread': `${root}reference-server/src/store/sqlite/writer-thread.ts`,
+      },
+      outExtension: { '.js': '.mjs' },
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -32,10 +36,10 @@ export function serverBundle(): Promise<string> {
       banner: {
         js: "import { createRequire as __parleyRequire } from 'node:module'; const require = __parleyRequire(import.meta.url);",
       },
-      outfile,
+      outdir,
       logLevel: 'warning',
     });
-    return outfile;
+    return `${outdir}/chat-server.mjs`;
   })();
   return bundled;
 }

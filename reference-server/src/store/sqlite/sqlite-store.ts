@@ -16,8 +16,8 @@ import type {
   UserRecord,
 } from '../chat-store.js';
 import { migrate } from './migrations.js';
-import { MessageBatcher } from './message-batcher.js';
-import { write } from './storage-failure.js';
+import { WriteQueue } from './write-queue.js';
+import { SqliteWriter } from './writer.js';
 import {
   CONVERSATION_VIEW_SQL,
   UNREAD_COUNTS_SQL,
@@ -55,42 +55,31 @@ function assertWritable(db: Database.Database): void {
   }
 }
 
-/** better-sqlite3 is synchronous; the async interface lets another engine implement ChatStore. */
+/**
+ * better-sqlite3 is synchronous; the async interface lets another engine implement ChatStore.
+ * Reads run here, on `db`. Every write goes through `writes` to `SqliteWriter`: on a writer
+ * thread with a connection of its own for a file (statements, COMMIT's fsync and checkpoints
+ * off the event loop), on `db` itself for `:memory:`.
+ */
 export class SqliteStore implements ChatStore {
+  /** The connection reads use; writing through it would bypass the writer's group commit. */
   readonly db: Database.Database;
-  private readonly batcher: MessageBatcher;
+  private readonly writes: WriteQueue;
   private readonly stmt;
 
   constructor(options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     this.db = new Database(options.path);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
     assertWritable(this.db);
     const db = this.db;
     this.stmt = {
-      upsertUser: db.prepare(`
-        INSERT INTO users (id, name, avatarUrl, createdAt, updatedAt)
-        VALUES (@id, @name, @avatarUrl, @now, @now)
-        ON CONFLICT (id) DO UPDATE SET
-          name = CASE WHEN @setName THEN excluded.name ELSE users.name END,
-          avatarUrl = CASE WHEN @setAvatar THEN excluded.avatarUrl ELSE users.avatarUrl END,
-          updatedAt = excluded.updatedAt
-        WHERE (@setName AND users.name IS NOT excluded.name)
-           OR (@setAvatar AND users.avatarUrl IS NOT excluded.avatarUrl)`),
-      ensureUser: db.prepare(
-        'INSERT INTO users (id, createdAt, updatedAt) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
-      ),
       getUser: db.prepare<[string], UserRecord>(
         'SELECT id, name, avatarUrl, lastSeenAt FROM users WHERE id = ?',
       ),
-      setLastSeen: db.prepare('UPDATE users SET lastSeenAt = ? WHERE id = ?'),
-      insertConversation: db.prepare(`
-        INSERT INTO conversations (id, participant1Id, participant2Id, activityAt, createdAt, updatedAt)
-        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (participant1Id, participant2Id) DO NOTHING`),
       conversationByPair: db.prepare<[string, string], ConversationRow>(
         'SELECT * FROM conversations WHERE participant1Id = ? AND participant2Id = ?',
       ),
@@ -132,29 +121,11 @@ export class SqliteStore implements ChatStore {
       messageById: db
         .prepare<[string], RawMessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`)
         .raw(true),
-      setCursor1: db.prepare(
-        'UPDATE conversations SET participant1LastReadSeq = ?, participant1Unread = ?, updatedAt = ? WHERE id = ? AND participant1LastReadSeq < ?',
-      ),
-      setCursor2: db.prepare(
-        'UPDATE conversations SET participant2LastReadSeq = ?, participant2Unread = ?, updatedAt = ? WHERE id = ? AND participant2LastReadSeq < ?',
-      ),
-      // Only the range between the old cursor and the new one: everything below is read already.
-      markMessagesRead: db.prepare(`
-        UPDATE messages SET isRead = 1, readAt = ?, updatedAt = ?
-        WHERE conversationId = ? AND seq > ? AND seq <= ? AND senderId = ? AND isRead = 0`),
-      // A range on (conversationId, seq) above the cursor: as long as what is left unread.
-      countUnread: db.prepare<[string, number, string], { n: number }>(
-        'SELECT COUNT(*) AS n FROM messages WHERE conversationId = ? AND seq > ? AND senderId = ?',
-      ),
       unreadCounts: db.prepare<{ me: string }, { id: string; n: number }>(UNREAD_COUNTS_SQL),
       peers: db.prepare<{ me: string }, { id: string }>(`
         SELECT participant2Id AS id FROM conversations WHERE participant1Id = @me
         UNION SELECT participant1Id FROM conversations WHERE participant2Id = @me
         UNION SELECT otherId FROM connections WHERE userId = @me`),
-      deleteConnections: db.prepare('DELETE FROM connections WHERE userId = ? OR otherId = ?'),
-      insertConnection: db.prepare(
-        'INSERT INTO connections (userId, otherId) VALUES (?, ?) ON CONFLICT DO NOTHING',
-      ),
       isConnected: db.prepare<[string, string], { one: number }>(
         'SELECT 1 AS one FROM connections WHERE userId = ? AND otherId = ?',
       ),
@@ -170,20 +141,22 @@ export class SqliteStore implements ChatStore {
         WHERE id != ? AND COALESCE(name, id) LIKE ? ESCAPE '\\'
         ORDER BY COALESCE(name, id) COLLATE NOCASE, id LIMIT ?`),
     };
-    this.batcher = new MessageBatcher(db);
+    this.writes =
+      options.path === ':memory:'
+        ? WriteQueue.inProcess(new SqliteWriter(db))
+        : WriteQueue.onThread({ path: options.path, synchronous: options.synchronous ?? 'full' });
+  }
+
+  /**
+   * Runs a pragma on the writer's connection (`query_only`, `max_page_count`): for operations
+   * and tests that need writes refused the way a read-only or full disk refuses them.
+   */
+  writerPragma(source: string): Promise<unknown> {
+    return this.writes.submit({ kind: 'pragma', source });
   }
 
   async upsertUser(profile: ProfileInput): Promise<void> {
-    write(() =>
-      this.stmt.upsertUser.run({
-        id: profile.id,
-        name: profile.name ?? null,
-        avatarUrl: profile.avatarUrl ?? null,
-        setName: profile.name === undefined ? 0 : 1,
-        setAvatar: profile.avatarUrl === undefined ? 0 : 1,
-        now: now(),
-      }),
-    );
+    await this.writes.submit({ kind: 'upsertUser', profile, at: now() });
   }
 
   async getUsers(ids: readonly string[]): Promise<UserRecord[]> {
@@ -196,7 +169,7 @@ export class SqliteStore implements ChatStore {
   }
 
   async setLastSeen(userId: string, at: string): Promise<void> {
-    write(() => this.stmt.setLastSeen.run(at, userId));
+    await this.writes.submit({ kind: 'setLastSeen', userId, at });
   }
 
   async getOrCreateConversation(
@@ -204,15 +177,13 @@ export class SqliteStore implements ChatStore {
     userB: string,
   ): Promise<{ conversation: ConversationRecord; created: boolean }> {
     const [p1, p2] = pair(userA, userB);
-    const at = now();
-    // The unique index on the pair decides who wins a race; the loser reads the winner's row.
-    const created = write(
-      this.db.transaction(() => {
-        this.stmt.ensureUser.run(p1, at, at);
-        this.stmt.ensureUser.run(p2, at, at);
-        return this.stmt.insertConversation.run(randomUUID(), p1, p2, at, at, at).changes === 1;
-      }),
-    );
+    const created = await this.writes.submit({
+      kind: 'createConversation',
+      id: randomUUID(),
+      p1,
+      p2,
+      at: now(),
+    });
     const row = this.stmt.conversationByPair.get(p1, p2);
     if (!row) throw new Error('conversation vanished after insert');
     return { conversation: toConversation(row), created };
@@ -288,36 +259,11 @@ export class SqliteStore implements ChatStore {
   }
 
   appendMessage(input: NewMessage): Promise<AppendResult> {
-    return this.batcher.append(input);
+    return this.writes.submit({ kind: 'append', input });
   }
 
-  async markRead(conversationId: string, readerId: string, seq: number): Promise<ReadUpdate> {
-    const readAt = now();
-    return write(
-      this.db.transaction((): ReadUpdate => {
-        const row = this.stmt.conversationById.get(conversationId);
-        if (!row) throw new Error(`conversation ${conversationId} not found`);
-        const first = row.participant1Id === readerId;
-        const otherId = first ? row.participant2Id : row.participant1Id;
-        const cursor = first ? row.participant1LastReadSeq : row.participant2LastReadSeq;
-        const target = Math.min(seq, row.lastSeq);
-        if (target <= cursor) {
-          const unreadCount = first ? row.participant1Unread : row.participant2Unread;
-          return { seq: cursor, changed: false, readAt, unreadCount };
-        }
-        // Recounted, not decremented: the counter is set from the messages themselves.
-        const unreadCount = this.stmt.countUnread.get(conversationId, target, otherId)?.n ?? 0;
-        (first ? this.stmt.setCursor1 : this.stmt.setCursor2).run(
-          target,
-          unreadCount,
-          readAt,
-          conversationId,
-          target,
-        );
-        this.stmt.markMessagesRead.run(readAt, readAt, conversationId, cursor, target, otherId);
-        return { seq: target, changed: true, readAt, unreadCount };
-      }),
-    );
+  markRead(conversationId: string, readerId: string, seq: number): Promise<ReadUpdate> {
+    return this.writes.submit({ kind: 'markRead', conversationId, readerId, seq, at: now() });
   }
 
   async unreadCounts(userId: string): Promise<Record<string, number>> {
@@ -333,19 +279,7 @@ export class SqliteStore implements ChatStore {
   }
 
   async replaceConnections(userId: string, otherIds: readonly string[]): Promise<void> {
-    const at = now();
-    write(
-      this.db.transaction(() => {
-        this.stmt.ensureUser.run(userId, at, at);
-        this.stmt.deleteConnections.run(userId, userId);
-        for (const other of otherIds) {
-          if (other === userId) continue;
-          this.stmt.ensureUser.run(other, at, at);
-          this.stmt.insertConnection.run(userId, other);
-          this.stmt.insertConnection.run(other, userId);
-        }
-      }),
-    );
+    await this.writes.submit({ kind: 'replaceConnections', userId, otherIds, at: now() });
   }
 
   async isConnected(userA: string, userB: string): Promise<boolean> {
@@ -370,7 +304,8 @@ export class SqliteStore implements ChatStore {
   }
 
   async close(): Promise<void> {
-    this.batcher.flush();
+    // The writer's connection first: the last one to close checkpoints and removes the WAL.
+    await this.writes.close();
     this.db.close();
   }
 }

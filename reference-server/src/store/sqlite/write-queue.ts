@@ -1,0 +1,225 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { storageFailure } from './storage-failure.js';
+import type { WriterReply, WriterRequest, WriterThreadData } from './writer-thread.js';
+import type { SqliteWriter, WriteFailure, WriteOp, WriteOutcome, WriteResults } from './writer.js';
+
+/** Where batches are written: a writer thread (file database) or this thread (`:memory:`). */
+interface WriteBackend {
+  /** Each op's outcome; rejects with a WriteFailure when the transaction itself failed. */
+  write(ops: WriteOp[]): Promise<WriteOutcome[]>;
+  close(): Promise<void>;
+}
+
+interface Pending {
+  op: WriteOp;
+  resolve: (value: never) => void;
+  reject: (error: unknown) => void;
+}
+
+/** A failure that crossed from the writer, as an error that `storageFailure` can classify. */
+function toError(failure: WriteFailure): Error {
+  return Object.assign(new Error(failure.message), failure.code ? { code: failure.code } : {});
+}
+
+/**
+ * Group commit across the thread boundary: ops submitted while a batch is being written wait
+ * and go together as the next batch, one transaction and one fsync for all of them; ops of an
+ * idle moment go after one `setImmediate`, with whatever else arrived in the same turn. Promises
+ * settle only once the writer returned from COMMIT: an ack never runs ahead of the disk.
+ */
+export class WriteQueue {
+  private queue: Pending[] = [];
+  private writing = false;
+  private scheduled = false;
+  private drained: Array<() => void> = [];
+
+  private constructor(private readonly backend: WriteBackend) {}
+
+  /** Writes on this thread, with the connection the reads use (`:memory:` cannot be shared). */
+  static inProcess(writer: SqliteWriter): WriteQueue {
+    return new WriteQueue({
+      write: (ops) => {
+        try {
+          return Promise.resolve(writer.run(ops));
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      },
+      close: () => Promise.resolve(),
+    });
+  }
+
+  /** Writes on a worker thread with a connection of its own to the file. */
+  static onThread(data: WriterThreadData): WriteQueue {
+    return new WriteQueue(new WriterThread(data));
+  }
+
+  submit<K extends WriteOp['kind']>(op: WriteOp & { kind: K }): Promise<WriteResults[K]> {
+    return new Promise<WriteResults[K]>((resolve, reject) => {
+      this.queue.push({ op, resolve: resolve as (value: never) => void, reject });
+      if (!this.writing && !this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.send();
+        });
+      }
+    });
+  }
+
+  /** Writes what was accepted, then stops the writer. */
+  async close(): Promise<void> {
+    if (this.writing || this.scheduled || this.queue.length > 0) {
+      await new Promise<void>((resolve) => this.drained.push(resolve));
+    }
+    await this.backend.close();
+  }
+
+  private send(): void {
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) {
+      this.settleDrained();
+      return;
+    }
+    this.writing = true;
+    this.backend.write(batch.map((p) => p.op)).then(
+      (outcomes) => {
+        batch.forEach((item, i) => {
+          const outcome = outcomes[i]!;
+          if (outcome.ok) item.resolve(outcome.value as never);
+          else item.reject(storageFailure(toError(outcome.failure)));
+        });
+        this.next();
+      },
+      (error: unknown) => {
+        // BEGIN or COMMIT failed (disk full, read-only, I/O error): nothing of the batch is acked.
+        const failure = storageFailure(
+          error instanceof Error ? error : toError(error as WriteFailure),
+        );
+        for (const item of batch) item.reject(failure);
+        this.next();
+      },
+    );
+  }
+
+  private next(): void {
+    this.writing = false;
+    if (this.queue.length > 0) this.send();
+    else if (!this.scheduled) this.settleDrained();
+  }
+
+  private settleDrained(): void {
+    const waiting = this.drained;
+    this.drained = [];
+    for (const resolve of waiting) resolve();
+  }
+}
+
+/**
+ * The compiled module beside this one (dist/, or a bundle that emitted it next to itself), else
+ * the TypeScript source, loaded through tsx's API (tests and `node --import tsx`): a worker does
+ * not inherit the parent's module hooks.
+ */
+function startWriterThread(data: WriterThreadData): Worker {
+  for (const name of ['writer-thread.js', 'writer-thread.mjs']) {
+    const url = new URL(`./${name}`, import.meta.url);
+    if (existsSync(url)) return new Worker(url, { workerData: data });
+  }
+  const source = new URL('./writer-thread.ts', import.meta.url).href;
+  return new Worker(
+    `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`,
+    { eval: true, workerData: data },
+  );
+}
+
+/** tsx's ESM API (a devDependency, present wherever the sources run). */
+function tsxApi(): string {
+  const manifest = createRequire(import.meta.url).resolve('tsx/package.json');
+  const { exports } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+    exports: Record<string, { import: { default: string } }>;
+  };
+  return pathToFileURL(join(dirname(manifest), exports['./esm/api']!.import.default)).href;
+}
+
+class WriterThread implements WriteBackend {
+  private readonly worker: Worker;
+  private readonly pending = new Map<
+    number,
+    { resolve: (o: WriteOutcome[]) => void; reject: (e: unknown) => void }
+  >();
+  private readonly ready: Promise<void>;
+  private readonly exited: Promise<void>;
+  private nextId = 1;
+  private inFlight = 0;
+  /** Set once the thread failed or ended: every later write is refused with it. */
+  private dead: Error | null = null;
+
+  constructor(data: WriterThreadData) {
+    this.worker = startWriterThread(data);
+    this.worker.unref();
+    let started: () => void = () => undefined;
+    let failedToStart: (error: unknown) => void = () => undefined;
+    this.ready = new Promise((resolve, reject) => {
+      started = resolve;
+      failedToStart = reject;
+    });
+    // Nobody may be waiting yet; the rejection is seen by the first write.
+    this.ready.catch(() => undefined);
+    this.worker.on('message', (reply: WriterReply | 'ready') => {
+      if (reply === 'ready') {
+        started();
+        return;
+      }
+      const waiter = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (!waiter) return;
+      if ('outcomes' in reply) waiter.resolve(reply.outcomes);
+      else waiter.reject(toError(reply.failure));
+    });
+    const die = (error: Error): void => {
+      this.dead ??= error;
+      failedToStart(error);
+      for (const waiter of this.pending.values()) waiter.reject(error);
+      this.pending.clear();
+    };
+    this.worker.on('error', (error) =>
+      die(new Error(`the SQLite writer thread failed: ${error.message}`, { cause: error })),
+    );
+    this.exited = new Promise((resolve) => {
+      this.worker.once('exit', (code) => {
+        die(new Error(`the SQLite writer thread ended (exit code ${code})`));
+        resolve();
+      });
+    });
+  }
+
+  async write(ops: WriteOp[]): Promise<WriteOutcome[]> {
+    // Held while a batch is out (or waits for the start): the process must not end with writes
+    // unanswered. Idle, the thread must not keep it alive.
+    this.inFlight++;
+    this.worker.ref();
+    try {
+      await this.ready;
+      if (this.dead) throw this.dead;
+      const id = this.nextId++;
+      return await new Promise<WriteOutcome[]>((resolve, reject) => {
+        this.pending.set(id, { resolve, reject });
+        this.worker.postMessage({ id, ops } satisfies WriterRequest);
+      });
+    } finally {
+      if (--this.inFlight === 0) this.worker.unref();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.dead) return;
+    this.worker.ref();
+    this.worker.postMessage('close');
+    await this.exited;
+  }
+}

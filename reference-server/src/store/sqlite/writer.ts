@@ -1,0 +1,271 @@
+import type Database from 'better-sqlite3';
+import { v7 as uuidv7 } from 'uuid';
+import type { AppendResult, NewMessage, ProfileInput, ReadUpdate } from '../chat-store.js';
+import { fromRawMessage, MESSAGE_COLUMNS } from './rows.js';
+import type { ConversationRow, RawMessageRow } from './rows.js';
+
+/** Every write of the store, as data: what crosses to the writer thread. */
+export type WriteOp =
+  | { kind: 'append'; input: NewMessage }
+  | { kind: 'upsertUser'; profile: ProfileInput; at: string }
+  | { kind: 'setLastSeen'; userId: string; at: string }
+  | { kind: 'createConversation'; id: string; p1: string; p2: string; at: string }
+  | { kind: 'markRead'; conversationId: string; readerId: string; seq: number; at: string }
+  | { kind: 'replaceConnections'; userId: string; otherIds: readonly string[]; at: string }
+  /** Operations only: lets a test make the writer's connection read-only or full. */
+  | { kind: 'pragma'; source: string };
+
+/** What each op gives back, by kind. */
+export interface WriteResults {
+  append: AppendResult;
+  upsertUser: null;
+  setLastSeen: null;
+  createConversation: boolean;
+  markRead: ReadUpdate;
+  replaceConnections: null;
+  pragma: unknown;
+}
+
+/** An op's failure as plain data (errors lose their `code` crossing threads). */
+export interface WriteFailure {
+  code: string | undefined;
+  message: string;
+}
+
+export type WriteOutcome = { ok: true; value: unknown } | { ok: false; failure: WriteFailure };
+
+/** A conversation as the current batch leaves it, written to its row once before COMMIT. */
+interface Written {
+  lastSeq: number;
+  participant1Id: string;
+  /** The batch's last message in it; null while every send of the batch was a duplicate. */
+  lastId: string | null;
+  /** Messages of the batch to each participant: their unread counters grow by as many. */
+  toP1: number;
+  toP2: number;
+}
+
+export function failureOf(error: unknown): WriteFailure {
+  const code = (error as { code?: unknown } | null)?.code;
+  return {
+    code: typeof code === 'string' ? code : undefined,
+    message: error instanceof Error ? error.message : String(error),
+  };
+}
+
+/**
+ * Every write of the SQLite store, on one connection: `run()` writes a batch of ops in one
+ * transaction (group commit: one fsync for all of them), each op in a savepoint of its own so
+ * that a bad one fails alone. Synchronous; the store runs it on a writer thread for a file
+ * database and in-process for `:memory:`.
+ */
+export class SqliteWriter {
+  private readonly stmt;
+  private readonly runBatch: (ops: readonly WriteOp[]) => WriteOutcome[];
+
+  constructor(private readonly db: Database.Database) {
+    this.stmt = {
+      // The unique index on (conversationId, senderId, clientMessageId) turns a retry into a
+      // no-op, and the one on (conversationId, seq) makes a reused seq fail loudly.
+      insertMessage: db
+        .prepare<[string, string, string, string, number, string, string, string], RawMessageRow>(
+          `
+          INSERT INTO messages (id, conversationId, senderId, content, seq, clientMessageId, createdAt, updatedAt)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          ON CONFLICT (conversationId, senderId, clientMessageId) DO NOTHING
+          RETURNING ${MESSAGE_COLUMNS}`,
+        )
+        .raw(true),
+      byClientId: db
+        .prepare<[string, string, string], RawMessageRow>(
+          `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversationId = ? AND senderId = ? AND clientMessageId = ?`,
+        )
+        .raw(true),
+      seqOf: db.prepare<[string], { lastSeq: number; participant1Id: string }>(
+        'SELECT lastSeq, participant1Id FROM conversations WHERE id = ?',
+      ),
+      bump: db.prepare(`
+        UPDATE conversations SET lastSeq = ?, lastMessageId = ?, lastMessageAt = ?, activityAt = ?,
+          updatedAt = ?, participant1Unread = participant1Unread + ?, participant2Unread = participant2Unread + ?
+        WHERE id = ?`),
+      upsertUser: db.prepare(`
+        INSERT INTO users (id, name, avatarUrl, createdAt, updatedAt)
+        VALUES (@id, @name, @avatarUrl, @now, @now)
+        ON CONFLICT (id) DO UPDATE SET
+          name = CASE WHEN @setName THEN excluded.name ELSE users.name END,
+          avatarUrl = CASE WHEN @setAvatar THEN excluded.avatarUrl ELSE users.avatarUrl END,
+          updatedAt = excluded.updatedAt
+        WHERE (@setName AND users.name IS NOT excluded.name)
+           OR (@setAvatar AND users.avatarUrl IS NOT excluded.avatarUrl)`),
+      ensureUser: db.prepare(
+        'INSERT INTO users (id, createdAt, updatedAt) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING',
+      ),
+      setLastSeen: db.prepare('UPDATE users SET lastSeenAt = ? WHERE id = ?'),
+      insertConversation: db.prepare(`
+        INSERT INTO conversations (id, participant1Id, participant2Id, activityAt, createdAt, updatedAt)
+        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (participant1Id, participant2Id) DO NOTHING`),
+      conversationById: db.prepare<[string], ConversationRow>(
+        'SELECT * FROM conversations WHERE id = ?',
+      ),
+      setCursor1: db.prepare(
+        'UPDATE conversations SET participant1LastReadSeq = ?, participant1Unread = ?, updatedAt = ? WHERE id = ? AND participant1LastReadSeq < ?',
+      ),
+      setCursor2: db.prepare(
+        'UPDATE conversations SET participant2LastReadSeq = ?, participant2Unread = ?, updatedAt = ? WHERE id = ? AND participant2LastReadSeq < ?',
+      ),
+      // Only the range between the old cursor and the new one: everything below is read already.
+      markMessagesRead: db.prepare(`
+        UPDATE messages SET isRead = 1, readAt = ?, updatedAt = ?
+        WHERE conversationId = ? AND seq > ? AND seq <= ? AND senderId = ? AND isRead = 0`),
+      // A range on (conversationId, seq) above the cursor: as long as what is left unread.
+      countUnread: db.prepare<[string, number, string], { n: number }>(
+        'SELECT COUNT(*) AS n FROM messages WHERE conversationId = ? AND seq > ? AND senderId = ?',
+      ),
+      deleteConnections: db.prepare('DELETE FROM connections WHERE userId = ? OR otherId = ?'),
+      insertConnection: db.prepare(
+        'INSERT INTO connections (userId, otherId) VALUES (?, ?) ON CONFLICT DO NOTHING',
+      ),
+    };
+    // Nested db.transaction() calls run as savepoints: one bad op fails alone, not the batch.
+    const one = db.transaction((op: WriteOp, at: string, written: Map<string, Written>) =>
+      this.apply(op, at, written),
+    );
+    this.runBatch = db.transaction((ops: readonly WriteOp[]): WriteOutcome[] => {
+      const at = new Date().toISOString();
+      const written = new Map<string, Written>();
+      const outcomes = ops.map((op): WriteOutcome => {
+        try {
+          // Whatever reads a conversation row sees the sends of the batch before it.
+          if (op.kind !== 'append') this.writeConversations(written, at);
+          return { ok: true, value: one(op, at, written) };
+        } catch (error) {
+          return { ok: false, failure: failureOf(error) };
+        }
+      });
+      this.writeConversations(written, at);
+      return outcomes;
+    });
+  }
+
+  /**
+   * Writes the batch. Throws when the transaction itself fails (BEGIN or COMMIT: disk full,
+   * read-only, I/O error), in which case nothing of it is stored.
+   */
+  run(ops: readonly WriteOp[]): WriteOutcome[] {
+    // A pragma cannot run inside a transaction; it is only ever sent alone.
+    if (ops.length === 1 && ops[0]!.kind === 'pragma') {
+      try {
+        return [{ ok: true, value: this.db.pragma(ops[0].source, { simple: true }) }];
+      } catch (error) {
+        return [{ ok: false, failure: failureOf(error) }];
+      }
+    }
+    return this.runBatch(ops);
+  }
+
+  private writeConversations(written: Map<string, Written>, at: string): void {
+    for (const [id, c] of written) {
+      if (c.lastId !== null)
+        this.stmt.bump.run(c.lastSeq, c.lastId, at, at, at, c.toP1, c.toP2, id);
+    }
+    written.clear();
+  }
+
+  private apply(op: WriteOp, at: string, written: Map<string, Written>): unknown {
+    const s = this.stmt;
+    switch (op.kind) {
+      case 'append':
+        return this.append(op.input, at, written);
+      case 'upsertUser':
+        s.upsertUser.run({
+          id: op.profile.id,
+          name: op.profile.name ?? null,
+          avatarUrl: op.profile.avatarUrl ?? null,
+          setName: op.profile.name === undefined ? 0 : 1,
+          setAvatar: op.profile.avatarUrl === undefined ? 0 : 1,
+          now: op.at,
+        });
+        return null;
+      case 'setLastSeen':
+        s.setLastSeen.run(op.at, op.userId);
+        return null;
+      case 'createConversation':
+        // The unique index on the pair decides who wins a race; the loser reads the winner's row.
+        s.ensureUser.run(op.p1, op.at, op.at);
+        s.ensureUser.run(op.p2, op.at, op.at);
+        return s.insertConversation.run(op.id, op.p1, op.p2, op.at, op.at, op.at).changes === 1;
+      case 'markRead':
+        return this.markRead(op.conversationId, op.readerId, op.seq, op.at);
+      case 'replaceConnections':
+        s.ensureUser.run(op.userId, op.at, op.at);
+        s.deleteConnections.run(op.userId, op.userId);
+        for (const other of op.otherIds) {
+          if (other === op.userId) continue;
+          s.ensureUser.run(other, op.at, op.at);
+          s.insertConnection.run(op.userId, other);
+          s.insertConnection.run(other, op.userId);
+        }
+        return null;
+      case 'pragma':
+        throw new Error('a pragma is sent alone');
+    }
+  }
+
+  private append(input: NewMessage, at: string, written: Map<string, Written>): AppendResult {
+    // seq is the conversation's last one, read once per batch and carried here from message to
+    // message; the conversation row is written once per batch (writeConversations).
+    let conversation = written.get(input.conversationId);
+    if (!conversation) {
+      const row = this.stmt.seqOf.get(input.conversationId);
+      if (!row) throw new Error(`conversation ${input.conversationId} not found`);
+      conversation = { ...row, lastId: null, toP1: 0, toP2: 0 };
+      written.set(input.conversationId, conversation);
+    }
+    const row = this.stmt.insertMessage.get(
+      // Time-ordered (UUIDv7): the primary-key index grows at its right edge instead of
+      // touching a random page for every message.
+      uuidv7(),
+      input.conversationId,
+      input.senderId,
+      input.content,
+      conversation.lastSeq + 1,
+      input.clientMessageId,
+      at,
+      at,
+    );
+    if (row) {
+      const message = fromRawMessage(row);
+      conversation.lastSeq = message.seq;
+      conversation.lastId = message.id;
+      if (input.senderId === conversation.participant1Id) conversation.toP2++;
+      else conversation.toP1++;
+      return { message, duplicate: false };
+    }
+    const existing = this.stmt.byClientId.get(
+      input.conversationId,
+      input.senderId,
+      input.clientMessageId,
+    );
+    if (!existing) throw new Error(`message ${input.clientMessageId} neither stored nor found`);
+    return { message: fromRawMessage(existing), duplicate: true };
+  }
+
+  private markRead(conversationId: string, readerId: string, seq: number, at: string): ReadUpdate {
+    const s = this.stmt;
+    const row = s.conversationById.get(conversationId);
+    if (!row) throw new Error(`conversation ${conversationId} not found`);
+    const first = row.participant1Id === readerId;
+    const otherId = first ? row.participant2Id : row.participant1Id;
+    const cursor = first ? row.participant1LastReadSeq : row.participant2LastReadSeq;
+    const target = Math.min(seq, row.lastSeq);
+    if (target <= cursor) {
+      const unreadCount = first ? row.participant1Unread : row.participant2Unread;
+      return { seq: cursor, changed: false, readAt: at, unreadCount };
+    }
+    // Recounted, not decremented: the counter is set from the messages themselves.
+    const unreadCount = s.countUnread.get(conversationId, target, otherId)?.n ?? 0;
+    (first ? s.setCursor1 : s.setCursor2).run(target, unreadCount, at, conversationId, target);
+    s.markMessagesRead.run(at, at, conversationId, cursor, target, otherId);
+    return { seq: target, changed: true, readAt: at, unreadCount };
+  }
+}
