@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
@@ -167,9 +167,9 @@ const out =
 if (out) {
   // Written as Prettier would write it, so that `prettier --check` passes on the result.
   const prettier = await import('prettier');
-  const config = (await prettier.resolveConfig(join(root, out))) ?? {};
+  const config = (await prettier.resolveConfig(resolve(root, out))) ?? {};
   writeFileSync(
-    join(root, out),
+    resolve(root, out),
     await prettier.format(markdown, { ...config, parser: 'markdown' }),
   );
   console.log(`bench: wrote ${out}`);

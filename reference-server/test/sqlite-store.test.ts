@@ -109,7 +109,7 @@ describe('SQLite store', () => {
         'SELECT id FROM conversations WHERE participant1Id = ? AND (activityAt < ? OR (activityAt = ? AND id < ?)) ORDER BY activityAt DESC, id DESC LIMIT 20',
         ['u', 'z', 'z', 'z'],
       ],
-      [CONVERSATION_VIEW_SQL, { id: 'c', me: 'u' }],
+      [CONVERSATION_VIEW_SQL, { ids: '["c","d"]', me: 'u' }],
       [UNREAD_COUNTS_SQL, { me: 'u' }],
     ];
     for (const [sql, params] of cases) {

@@ -32,21 +32,26 @@ export interface ConversationViewRow extends ConversationRow {
 export const MESSAGE_COLUMNS =
   'id, conversationId, senderId, content, seq, clientMessageId, isRead, readAt, createdAt, updatedAt';
 
-/** Selects a conversation as seen by @me, with @me's unread count kept on the row. */
+/**
+ * Selects the conversations of @ids (a JSON array of ids) as seen by @me, with @me's unread count
+ * kept on the row; ids of conversations @me takes no part in are left out. One statement for a
+ * whole list page instead of one per row; rows come in no promised order.
+ */
 export const CONVERSATION_VIEW_SQL = `
-  SELECT c.*, v.otherId, v.unreadCount,
+  SELECT c.*,
+    CASE WHEN c.participant1Id = @me THEN c.participant2Id ELSE c.participant1Id END AS otherId,
+    CASE WHEN c.participant1Id = @me THEN c.participant1Unread ELSE c.participant2Unread END AS unreadCount,
     u.name AS u_name, u.avatarUrl AS u_avatarUrl, u.lastSeenAt AS u_lastSeenAt,
     m.id AS m_id, m.senderId AS m_senderId, m.content AS m_content, m.seq AS m_seq,
     m.clientMessageId AS m_clientMessageId, m.isRead AS m_isRead, m.readAt AS m_readAt,
     m.createdAt AS m_createdAt, m.updatedAt AS m_updatedAt
-  FROM conversations c
-  JOIN (SELECT id AS vid,
-      CASE WHEN participant1Id = @me THEN participant2Id ELSE participant1Id END AS otherId,
-      CASE WHEN participant1Id = @me THEN participant1Unread ELSE participant2Unread END AS unreadCount
-    FROM conversations WHERE id = @id AND (participant1Id = @me OR participant2Id = @me)) v ON v.vid = c.id
-  LEFT JOIN users u ON u.id = v.otherId
+  FROM json_each(@ids) j
+  -- CROSS JOIN keeps the ids as the outer loop: one primary-key lookup each, not a scan of
+  -- every conversation of @me through the participant indexes.
+  CROSS JOIN conversations c ON c.id = j.value
+  LEFT JOIN users u ON u.id = CASE WHEN c.participant1Id = @me THEN c.participant2Id ELSE c.participant1Id END
   LEFT JOIN messages m ON m.id = c.lastMessageId
-  WHERE c.id = @id`;
+  WHERE c.participant1Id = @me OR c.participant2Id = @me`;
 
 /** Unread counts of every conversation of @me with something unread: one column per row. */
 export const UNREAD_COUNTS_SQL = `

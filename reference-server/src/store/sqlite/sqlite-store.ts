@@ -86,7 +86,7 @@ export class SqliteStore implements ChatStore {
       conversationById: db.prepare<[string], ConversationRow>(
         'SELECT * FROM conversations WHERE id = ?',
       ),
-      conversationView: db.prepare<{ id: string; me: string }, ConversationViewRow>(
+      conversationViews: db.prepare<{ ids: string; me: string }, ConversationViewRow>(
         CONVERSATION_VIEW_SQL,
       ),
       pageP1: db.prepare<
@@ -202,7 +202,10 @@ export class SqliteStore implements ChatStore {
     conversationId: string,
     userId: string,
   ): Promise<ConversationView | null> {
-    const row = this.stmt.conversationView.get({ id: conversationId, me: userId });
+    const row = this.stmt.conversationViews.get({
+      ids: JSON.stringify([conversationId]),
+      me: userId,
+    });
     return row ? toView(row) : null;
   }
 
@@ -221,10 +224,15 @@ export class SqliteStore implements ChatStore {
       a.activityAt === b.activityAt ? (a.id < b.id ? 1 : -1) : a.activityAt < b.activityAt ? 1 : -1,
     );
     const page = rows.slice(0, limit);
+    const byId = new Map(
+      this.stmt.conversationViews
+        .all({ ids: JSON.stringify(page.map((row) => row.id)), me: userId })
+        .map((row) => [row.id, row]),
+    );
     const views: ConversationView[] = [];
-    for (const row of page) {
-      const view = this.stmt.conversationView.get({ id: row.id, me: userId });
-      if (view) views.push(toView(view));
+    for (const { id } of page) {
+      const row = byId.get(id);
+      if (row) views.push(toView(row));
     }
     const last = page.at(-1);
     const next = rows.length > limit && last ? { activityAt: last.activityAt, id: last.id } : null;
