@@ -69,7 +69,8 @@ export async function startTargets(
       options,
       name,
     ),
-    startServer('relay', [], options),
+    // Profiled too, so that a profile of ours can be read against the baseline's.
+    startServer('relay', [], options, `${name}-relay`),
     startGenerators(generators),
     withNormal
       ? startServer(
