@@ -268,6 +268,23 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('refuses every write with a clear error when the writer thread cannot run', async () => {
+    const path = join(dir, 'gone.db');
+    const store = new SqliteStore({ path });
+    // Removed before the thread (which takes a while to start) opens it: the thread fails.
+    rmSync(path);
+    const refused = await store.getOrCreateConversation('a', 'b').catch((error: unknown) => error);
+    expect(refused).toMatchObject({
+      code: 'internal',
+      message: expect.stringMatching(
+        /^Storage unavailable \(the SQLite writer thread failed: .+\): nothing more can be stored; restart the server$/,
+      ),
+    });
+    await expect(store.upsertUser({ id: 'c' })).rejects.toBe(refused);
+    expect(await store.getUsers(['a', 'b', 'c'])).toEqual([]);
+    await store.close();
+  });
+
   it('does not keep a process alive: a script that never closes the store still exits', () => {
     const script = `
       import { SqliteStore } from ${JSON.stringify(new URL('../src/store/sqlite/sqlite-store.ts', import.meta.url).href)};

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { ChatServerError } from '../../errors.js';
 import { storageFailure } from './storage-failure.js';
 import type { WriterReply, WriterRequest, WriterThreadData } from './writer-thread.js';
 import type { SqliteWriter, WriteFailure, WriteOp, WriteOutcome, WriteResults } from './writer.js';
@@ -157,7 +158,7 @@ class WriterThread implements WriteBackend {
   private nextId = 1;
   private inFlight = 0;
   /** Set once the thread failed or ended: every later write is refused with it. */
-  private dead: Error | null = null;
+  private dead: ChatServerError | null = null;
 
   constructor(data: WriterThreadData) {
     this.worker = startWriterThread(data);
@@ -181,18 +182,24 @@ class WriterThread implements WriteBackend {
       if ('outcomes' in reply) waiter.resolve(reply.outcomes);
       else waiter.reject(toError(reply.failure));
     });
-    const die = (error: Error): void => {
-      this.dead ??= error;
-      failedToStart(error);
-      for (const waiter of this.pending.values()) waiter.reject(error);
+    // Not restarted in-process: whether its last batch committed is unknown, so that batch is
+    // refused (the SDK retries it and the server deduplicates), and so is every later write.
+    const die = (reason: string, cause?: Error): void => {
+      this.dead ??= new ChatServerError(
+        'internal',
+        `Storage unavailable (${reason}): nothing more can be stored; restart the server`,
+        { cause },
+      );
+      failedToStart(this.dead);
+      for (const waiter of this.pending.values()) waiter.reject(this.dead);
       this.pending.clear();
     };
     this.worker.on('error', (error) =>
-      die(new Error(`the SQLite writer thread failed: ${error.message}`, { cause: error })),
+      die(`the SQLite writer thread failed: ${error.message}`, error),
     );
     this.exited = new Promise((resolve) => {
       this.worker.once('exit', (code) => {
-        die(new Error(`the SQLite writer thread ended (exit code ${code})`));
+        die(`the SQLite writer thread ended with exit code ${code}`);
         resolve();
       });
     });
