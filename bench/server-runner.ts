@@ -6,6 +6,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance as nodePerformance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createChatServer } from '../reference-server/src/index.js';
 import { attachRelay } from './relay.js';
@@ -71,6 +72,9 @@ const gc = (globalThis as { gc?: () => void }).gc;
 serve(
   {
     cpu: () => cpuMs(),
+    // Milliseconds the main thread's event loop has been busy (not waiting for I/O) so far: CPU
+    // above counts every thread, this only the one that serves the sockets.
+    busy: () => nodePerformance.eventLoopUtilization().active,
     memory: () => {
       for (let i = 0; i < 3; i++) gc?.();
       const { heapUsed, rss } = process.memoryUsage();

@@ -21,6 +21,8 @@ function split<T>(items: T[], parts: number): T[][] {
 interface Measured<T> {
   results: T[];
   serverCpuMs: number;
+  /** Time the server's main thread was busy (event-loop utilization), within wallMs. */
+  mainBusyMs: number;
   wallMs: number;
 }
 
@@ -49,11 +51,18 @@ async function measure<T>(
     const running = Promise.all(gens.map((g) => g.call<T>(method, args)));
     await sleep(args.warmupMs + 50);
     const cpu0 = await server.call<number>('cpu');
+    const busy0 = await server.call<number>('busy');
     const t0 = performance.now();
     await sleep(args.seconds * 1000);
     const cpu1 = await server.call<number>('cpu');
+    const busy1 = await server.call<number>('busy');
     const wallMs = performance.now() - t0;
-    return { results: await running, serverCpuMs: cpu1 - cpu0, wallMs };
+    return {
+      results: await running,
+      serverCpuMs: cpu1 - cpu0,
+      mainBusyMs: busy1 - busy0,
+      wallMs,
+    };
   } finally {
     await Promise.all(gens.map((g) => g.call('closeAll')));
     // Let the server settle (presence goes offline after a 100 ms grace) before the next run.
@@ -90,6 +99,7 @@ function total<T>(runs: Measured<T>[]): Measured<T> {
   return {
     results: runs.flatMap((m) => m.results),
     serverCpuMs: runs.reduce((s, m) => s + m.serverCpuMs, 0),
+    mainBusyMs: runs.reduce((s, m) => s + m.mainBusyMs, 0),
     wallMs: runs.reduce((s, m) => s + m.wallMs, 0),
   };
 }
@@ -130,6 +140,7 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
       errors,
       acks: percentiles(merge(m.results.map((r) => r.acks))),
       serverCpu: fmt.pct(m.serverCpuMs, m.wallMs),
+      mainBusy: fmt.pct(m.mainBusyMs, m.wallMs),
       genCpu: m.results.map((r) => fmt.pct(r.cpuMs, r.wallMs)).join(' + '),
     };
   };
@@ -157,6 +168,7 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
     ],
     notes: [
       `Throughput: server CPU ${ours.serverCpu} of one core for Parley (FULL), ${base.serverCpu} for the relay, ${normal.serverCpu} for Parley (NORMAL); ` +
+        `server main thread busy ${ours.mainBusy} / ${base.mainBusy} / ${normal.mainBusy} (event-loop utilization); ` +
         `generator CPU ${ours.genCpu} (Parley run), ${base.genCpu} (relay run), ${normal.genCpu} (NORMAL run). ` +
         `Refused sends: ${ours.errors} (Parley), ${base.errors} (relay).`,
     ],
@@ -202,6 +214,7 @@ export async function latencyScenario(options: RunOptions): Promise<ScenarioResu
         errors: r.reduce((s, x) => s + x.errors, 0),
         sent: r.reduce((s, x) => s + x.sent, 0),
         serverCpu: fmt.pct(m.serverCpuMs, m.wallMs),
+        mainBusy: fmt.pct(m.mainBusyMs, m.wallMs),
         genCpu: fmt.pct(
           r.reduce((s, x) => s + x.cpuMs, 0),
           r.reduce((s, x) => s + x.wallMs, 0),
@@ -227,7 +240,8 @@ export async function latencyScenario(options: RunOptions): Promise<ScenarioResu
     notes.push(
       `Latency at ${fmt.int(rate)} msg/s: not received within 5 s of the last send: ${fmt.int(ours.lost)} of ${fmt.int(ours.sent)} (Parley), ` +
         `${fmt.int(base.lost)} of ${fmt.int(base.sent)} (relay); refused: ${ours.errors} / ${base.errors}. ` +
-        `Server CPU ${ours.serverCpu} (Parley), ${base.serverCpu} (relay); generator CPU ${ours.genCpu} / ${base.genCpu}; ` +
+        `Server CPU ${ours.serverCpu} (Parley), ${base.serverCpu} (relay); server main thread busy ${ours.mainBusy} / ${base.mainBusy} (event-loop utilization); ` +
+        `generator CPU ${ours.genCpu} / ${base.genCpu}; ` +
         `generator send lag (actual − scheduled send time) p99 ${fmt.ms(ours.lag.p99)} ms / ${fmt.ms(base.lag.p99)} ms, ` +
         'which is inside the latencies above.',
     );
