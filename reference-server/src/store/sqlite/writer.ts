@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { v7 as uuidv7 } from 'uuid';
 import type { AppendResult, NewMessage, ProfileInput, ReadUpdate } from '../chat-store.js';
+import { newMessageId } from './message-id.js';
 import { fromRawMessage, MESSAGE_COLUMNS } from './rows.js';
 import type { ConversationRow, RawMessageRow } from './rows.js';
 
@@ -222,9 +222,7 @@ export class SqliteWriter {
       written.set(input.conversationId, conversation);
     }
     const row = this.stmt.insertMessage.get(
-      // Time-ordered (UUIDv7): the primary-key index grows at its right edge instead of
-      // touching a random page for every message.
-      uuidv7(),
+      newMessageId(),
       input.conversationId,
       input.senderId,
       input.content,
