@@ -225,6 +225,26 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('runs a pragma submitted among sends on its own, between the sends around it', async () => {
+    const store = new SqliteStore({ path: join(dir, 'pragma.db') });
+    const { conversation } = await store.getOrCreateConversation('a', 'b');
+    const send = (clientMessageId: string) =>
+      store.appendMessage({
+        conversationId: conversation.id,
+        senderId: 'a',
+        content: clientMessageId,
+        clientMessageId,
+      });
+    // One turn: the pragma must not be written inside the sends' transaction.
+    const [first, readOnly, second] = await Promise.all([
+      send('1'),
+      store.writerPragma('query_only'),
+      send('2'),
+    ]);
+    expect([first.message.seq, readOnly, second.message.seq]).toEqual([1, 0, 2]);
+    await store.close();
+  });
+
   it('close() writes everything accepted before it, then lets the file go', async () => {
     const path = join(dir, 'close.db');
     const store = new SqliteStore({ path });

@@ -15,12 +15,3 @@ export function storageFailure(error: unknown): unknown {
     { cause: error },
   );
 }
-
-/** Runs a synchronous write, translating a refused disk into `storageFailure`. */
-export function write<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (error) {
-    throw storageFailure(error);
-  }
-}

@@ -81,8 +81,9 @@ export class WriteQueue {
   }
 
   private send(): void {
-    const batch = this.queue;
-    this.queue = [];
+    // A pragma cannot run inside a transaction: it goes alone, the ops before it first.
+    const pragma = this.queue.findIndex((p) => p.op.kind === 'pragma');
+    const batch = this.queue.splice(0, pragma === -1 ? this.queue.length : Math.max(pragma, 1));
     if (batch.length === 0) {
       this.settleDrained();
       return;
