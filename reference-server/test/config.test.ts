@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseCli } from '../src/cli.js';
 import { createChatServer } from '../src/index.js';
 import { api, freePort, spawnServerProcess, TEST_JWT_SECRET } from './support.js';
@@ -77,6 +77,35 @@ describe('start-up errors say what to do', () => {
     ]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/Cannot open the database at .*not-a-folder.*--db/);
+  });
+
+  it('says what a bundle of the server is missing when writer-thread.js is not beside it', async () => {
+    const { build } = await import('esbuild');
+    // Inside the repository, so that the bundle's packages resolve as the sources' do.
+    const bundleDir = fileURLToPath(
+      new URL(`../../node_modules/.cache/parley-config-test/${process.pid}/`, import.meta.url),
+    );
+    const outfile = join(bundleDir, 'chat-server.mjs');
+    onTestFinished(() => rmSync(bundleDir, { recursive: true, force: true }));
+    await build({
+      entryPoints: [BIN],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      outfile,
+      logLevel: 'silent',
+    });
+    const result = spawnSync(
+      process.execPath,
+      [outfile, '--port', '0', '--db', join(dir, 'bundled.db'), '--jwt-secret', TEST_JWT_SECRET],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /writer-thread\.js is missing beside .*chat-server\.mjs: a bundle of the server must emit/,
+    );
   });
 
   it('refuses unknown flags and bad values with the usage', () => {

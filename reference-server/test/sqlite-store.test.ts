@@ -11,6 +11,21 @@ import { CONVERSATION_VIEW_SQL, UNREAD_COUNTS_SQL } from '../src/store/sqlite/ro
 const dir = mkdtempSync(join(tmpdir(), 'parley-store-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Sends from `senderId` with its clientMessageId as its content. */
+function sendTo(
+  store: SqliteStore,
+  conversationId: string,
+  senderId: string,
+  clientMessageId: string,
+) {
+  return store.appendMessage({
+    conversationId,
+    senderId,
+    content: clientMessageId,
+    clientMessageId,
+  });
+}
+
 function plan(
   store: SqliteStore,
   sql: string,
@@ -159,12 +174,7 @@ describe('SQLite store', () => {
       const store = new SqliteStore({ path: file === ':memory:' ? file : join(dir, file) });
       const { conversation } = await store.getOrCreateConversation('a', 'b');
       const send = (senderId: string, clientMessageId: string) =>
-        store.appendMessage({
-          conversationId: conversation.id,
-          senderId,
-          content: clientMessageId,
-          clientMessageId,
-        });
+        sendTo(store, conversation.id, senderId, clientMessageId);
       // One event-loop turn, so one batch: a retry of 'a1' inside it is a duplicate, not a seq.
       const results = await Promise.all([
         send('a', 'a1'),
@@ -206,13 +216,7 @@ describe('SQLite store', () => {
   it('writes a read right after sends of the same batch against the batch, not before it', async () => {
     const store = new SqliteStore({ path: join(dir, 'mixed.db') });
     const { conversation } = await store.getOrCreateConversation('a', 'b');
-    const send = (clientMessageId: string) =>
-      store.appendMessage({
-        conversationId: conversation.id,
-        senderId: 'b',
-        content: clientMessageId,
-        clientMessageId,
-      });
+    const send = (clientMessageId: string) => sendTo(store, conversation.id, 'b', clientMessageId);
     // One turn: two sends, a read of everything, a third send; the read sees seq 2.
     const [, , read] = await Promise.all([
       send('1'),
@@ -228,13 +232,7 @@ describe('SQLite store', () => {
   it('runs a pragma submitted among sends on its own, between the sends around it', async () => {
     const store = new SqliteStore({ path: join(dir, 'pragma.db') });
     const { conversation } = await store.getOrCreateConversation('a', 'b');
-    const send = (clientMessageId: string) =>
-      store.appendMessage({
-        conversationId: conversation.id,
-        senderId: 'a',
-        content: clientMessageId,
-        clientMessageId,
-      });
+    const send = (clientMessageId: string) => sendTo(store, conversation.id, 'a', clientMessageId);
     // One turn: the pragma must not be written inside the sends' transaction.
     const [first, readOnly, second] = await Promise.all([
       send('1'),

@@ -5,6 +5,8 @@ export function openSqliteStore(path: string, synchronous: 'full' | 'normal'): S
   try {
     return new SqliteStore({ path, synchronous });
   } catch (error) {
+    // Anything else (a missing writer-thread.js) says what to do itself.
+    if (typeof (error as { code?: unknown } | null)?.code !== 'string') throw error;
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
       `Cannot open the database at ${path} (${reason}): make sure its folder can be created and written, ` +

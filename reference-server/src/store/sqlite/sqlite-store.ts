@@ -277,7 +277,7 @@ export class SqliteStore implements ChatStore {
   async unreadCounts(userId: string): Promise<Record<string, number>> {
     const counts: Record<string, number> = {};
     for (const row of this.stmt.unreadCounts.all({ me: userId })) {
-      if (row.n > 0) counts[row.id] = row.n;
+      counts[row.id] = row.n;
     }
     return counts;
   }

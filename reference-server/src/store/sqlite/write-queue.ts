@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ChatServerError } from '../../errors.js';
 import { storageFailure } from './storage-failure.js';
@@ -10,7 +10,7 @@ import type { SqliteWriter, WriteFailure, WriteOp, WriteOutcome, WriteResults } 
 
 /** Where batches are written: a writer thread (file database) or this thread (`:memory:`). */
 interface WriteBackend {
-  /** Each op's outcome; rejects with a WriteFailure when the transaction itself failed. */
+  /** Each op's outcome; rejects with an error when the transaction itself failed. */
   write(ops: WriteOp[]): Promise<WriteOutcome[]>;
   close(): Promise<void>;
 }
@@ -100,9 +100,7 @@ export class WriteQueue {
       },
       (error: unknown) => {
         // BEGIN or COMMIT failed (disk full, read-only, I/O error): nothing of the batch is acked.
-        const failure = storageFailure(
-          error instanceof Error ? error : toError(error as WriteFailure),
-        );
+        const failure = storageFailure(error);
         for (const item of batch) item.reject(failure);
         this.next();
       },
@@ -132,9 +130,16 @@ function startWriterThread(data: WriterThreadData): Worker {
     const url = new URL(`./${name}`, import.meta.url);
     if (existsSync(url)) return new Worker(url, { workerData: data });
   }
-  const source = new URL('./writer-thread.ts', import.meta.url).href;
+  const source = new URL('./writer-thread.ts', import.meta.url);
+  if (!existsSync(source)) {
+    throw new Error(
+      `writer-thread.js is missing beside ${fileURLToPath(import.meta.url)}: a bundle of the ` +
+        'server must emit reference-server/src/store/sqlite/writer-thread.ts as writer-thread.js ' +
+        '(or .mjs) next to itself (see "Durability and group commit" in the README)',
+    );
+  }
   return new Worker(
-    `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`,
+    `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(source.href)}); });`,
     { eval: true, workerData: data },
   );
 }
