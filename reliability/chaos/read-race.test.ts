@@ -84,3 +84,68 @@ describe('a read result racing a newer message', () => {
     );
   });
 });
+
+/**
+ * The other mismatch the network chaos run found: a stall longer than the ack timeout. The SDK
+ * gave up on the ack and the caller got `timeout`, but the server had moved the cursor, and it
+ * tells of a read only the reader's other sockets: the client kept its old cursor and unread
+ * count for good. The late ack is now applied when it comes.
+ */
+describe('a read acked after the timeout', () => {
+  let server: TestServer | undefined;
+  let proxy: ChaosProxy | undefined;
+  let client: ChatClient | undefined;
+  afterAll(async () => {
+    client?.disconnect();
+    await proxy?.close();
+    await server?.close();
+  });
+
+  it('still moves the client to the cursor the server holds', async () => {
+    server = await startTestServer();
+    proxy = new ChaosProxy(server.port, seededRandom(2));
+    await proxy.listen();
+    const { body } = await api<{ conversation: Conversation }>(
+      server.url,
+      signToken('bob'),
+      'POST',
+      '/chat/conversations',
+      { userId: 'ann' },
+    );
+    const conversationId = body.conversation.id;
+    const bob = await connectSocket(server.url, signToken('bob'));
+    for (const n of [1, 2, 3]) {
+      await request(bob, 'sendMessage', {
+        conversationId,
+        content: `m${n}`,
+        clientMessageId: `m${n}`,
+      });
+    }
+    bob.close();
+
+    client = new ChatClient({
+      url: proxy.url,
+      tokenProvider: () => signToken('ann'),
+      storage: memoryStorage(),
+      transports: ['websocket'],
+      ackTimeoutMs: 200,
+    });
+    await client.connect();
+    await client.loadConversation(conversationId);
+    expect(client.getState().unreadByConversation[conversationId]).toBe(3);
+
+    proxy.setLag({ ws: 600 }); // the ack comes 600 ms after the read, the SDK waits 200
+    await expect(client.markAsRead(conversationId)).rejects.toMatchObject({ code: 'timeout' });
+    proxy.setLag({});
+
+    const conversation = (): Conversation | undefined =>
+      client!.getState().byId[conversationId]?.conversation;
+    await until(
+      () => conversation()?.lastReadSeq === 3,
+      'the client to hold the cursor that the server moved',
+      3000,
+    );
+    expect(client.getState().unreadByConversation[conversationId]).toBe(0);
+    expect(client.getState().byId[conversationId]?.messages.every((m) => m.isRead)).toBe(true);
+  });
+});

@@ -315,30 +315,42 @@ export class ChatClient {
     const { connection, api } = this.rt;
     let result: ReadResult;
     if (connection.connected) {
-      const ack = await connection.markAsRead(
-        messageId ? { conversationId, messageId } : { conversationId },
-        this.rt.options.ackTimeoutMs ?? 10_000,
-      );
-      if (!ack.ok) throw ChatError.fromBody(ack.error);
-      result = {
+      const payload = messageId ? { conversationId, messageId } : { conversationId };
+      const fromAck = (ack: { ok: true } & ReadResult): ReadResult => ({
         conversationId,
         messageId: ack.messageId ?? messageId ?? null,
         seq: ack.seq,
         readAt: ack.readAt,
         unreadCount: ack.unreadCount,
-      };
+      });
+      const ack = await connection.markAsRead(
+        payload,
+        this.rt.options.ackTimeoutMs ?? 10_000,
+        // The caller was told `timeout`, but the cursor did move: the state must show it.
+        (late) => {
+          if (late.ok) this.applyReadResult(fromAck(late));
+        },
+      );
+      if (!ack.ok) throw ChatError.fromBody(ack.error);
+      result = fromAck(ack);
     } else {
       const id = messageId ?? this.latestFromOther(conversationId);
       if (!id) throw new ChatError('network', 'offline, and no message to mark read');
       result = await api.markRead(id);
     }
+    this.applyReadResult(result);
+    return result;
+  }
+
+  /** Moves this user's read cursor in the state to what the server answered. */
+  private applyReadResult(result: ReadResult): void {
+    const { conversationId } = result;
     const me = this.rt.meId;
     const event: MessageReadEvent = { ...result, readerId: me };
     this.rt.update((s) => setUnread(applyRead(s, event, me), conversationId, result.unreadCount));
     // The answer counts what the server holds, which may run ahead of (or behind) what this client
     // has merged; a gap fetch brings both in step and re-applies the server's exact count.
     void this.rt.sync.fetchGap(conversationId);
-    return result;
   }
 
   /**

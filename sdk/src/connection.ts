@@ -80,9 +80,19 @@ export class Connection {
     return this.withSocket(timeoutMs, (s, cb) => s.emit('sendMessage', payload, cb));
   }
 
-  /** @throws {ChatError} `network` or `timeout`, as `sendMessage`. */
-  markAsRead(payload: MarkAsReadPayload, timeoutMs: number): Promise<Ack<ReadResult>> {
-    return this.withSocket(timeoutMs, (s, cb) => s.emit('markAsRead', payload, cb));
+  /**
+   * Marks read and waits for the ack. A read is worth knowing even late: an ack that comes after
+   * the timeout goes to `onLateAck`, because the server has moved the cursor, and it tells only
+   * this user's other sockets, not this one.
+   *
+   * @throws {ChatError} `network` or `timeout`, as `sendMessage`.
+   */
+  markAsRead(
+    payload: MarkAsReadPayload,
+    timeoutMs: number,
+    onLateAck: (ack: Ack<ReadResult>) => void,
+  ): Promise<Ack<ReadResult>> {
+    return this.withSocket(timeoutMs, (s, cb) => s.emit('markAsRead', payload, cb), onLateAck);
   }
 
   /** Fire and forget: typing is worthless once late, so it is never queued. */
@@ -93,6 +103,7 @@ export class Connection {
   private withSocket<T extends object>(
     timeoutMs: number,
     emit: (socket: ChatSocket, callback: (ack: Ack<T>) => void) => void,
+    onLateAck?: (ack: Ack<T>) => void,
   ): Promise<Ack<T>> {
     const socket = this.socket;
     if (!socket?.connected) {
@@ -114,7 +125,10 @@ export class Connection {
         timeoutMs,
       );
       socket.on('disconnect', onDrop);
-      emit(socket, (ack) => finish(() => resolve(ack)));
+      emit(socket, (ack) => {
+        if (settled) onLateAck?.(ack);
+        else finish(() => resolve(ack));
+      });
     });
   }
 
