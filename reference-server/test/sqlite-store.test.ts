@@ -243,6 +243,27 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('writes turns submitted while the writer is busy as one transaction, each answer to its own send', async () => {
+    const store = new SqliteStore({ path: join(dir, 'turns.db') });
+    const { conversation } = await store.getOrCreateConversation('a', 'b');
+    // 40 turns of 25 sends, none waiting for the one before: the writer thread takes every turn
+    // that queued up behind its transaction at once, and must hand each send its own message.
+    const sends: Array<ReturnType<typeof sendTo>> = [];
+    for (let turn = 0; turn < 40; turn++) {
+      for (let i = 0; i < 25; i++) sends.push(sendTo(store, conversation.id, 'a', `${turn}.${i}`));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const results = await Promise.all(sends);
+    expect(results.map((r) => r.message.clientMessageId)).toEqual(
+      Array.from({ length: 1000 }, (_, k) => `${Math.floor(k / 25)}.${k % 25}`),
+    );
+    expect(results.map((r) => r.message.seq)).toEqual(
+      Array.from({ length: 1000 }, (_, k) => k + 1),
+    );
+    expect(results.every((r) => r.message.content === r.message.clientMessageId)).toBe(true);
+    await store.close();
+  });
+
   it('close() writes everything accepted before it, then lets the file go', async () => {
     const path = join(dir, 'close.db');
     const store = new SqliteStore({ path });

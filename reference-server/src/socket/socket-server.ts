@@ -56,13 +56,18 @@ const MAX_TIMER_MS = 2_147_483_647;
 export function socketSink(io: ChatIo, hooks: TestHooks = {}): EventSink {
   return {
     emit(userIds, event, payload, options) {
+      const rooms: string[] = [];
       for (const userId of new Set(userIds)) {
         if (event === 'message' && hooks.dropMessageEvent?.(payload as Message, userId)) continue;
-        const target = options?.exceptSocketId
-          ? io.to(room(userId)).except(options.exceptSocketId)
-          : io.to(room(userId));
-        (target.emit as (e: string, p: unknown) => boolean)(event, payload);
+        rooms.push(room(userId));
       }
+      if (rooms.length === 0) return;
+      // One broadcast to every room: the packet is encoded once, and a socket in two rooms
+      // still gets it once.
+      const target = options?.exceptSocketId
+        ? io.to(rooms).except(options.exceptSocketId)
+        : io.to(rooms);
+      (target.emit as (e: string, p: unknown) => boolean)(event, payload);
     },
   };
 }

@@ -27,14 +27,16 @@ function toError(failure: WriteFailure): Error {
 }
 
 /**
- * Group commit across the thread boundary: ops submitted while a batch is being written wait
- * and go together as the next batch, one transaction and one fsync for all of them; ops of an
- * idle moment go after one `setImmediate`, with whatever else arrived in the same turn. Promises
- * settle only once the writer returned from COMMIT: an ack never runs ahead of the disk.
+ * Group commit across the thread boundary: the ops of one event-loop turn go out together after
+ * one `setImmediate`, without waiting for the batch before them, and the writer thread writes
+ * whatever queued up while it was busy as one transaction, one fsync for all of it. Waiting on
+ * this side for each batch's answer would leave the writer idle while this thread is busy with
+ * sockets. Promises settle only once the writer returned from COMMIT: an ack never runs ahead of
+ * the disk.
  */
 export class WriteQueue {
   private queue: Pending[] = [];
-  private writing = false;
+  private writing = 0;
   private scheduled = false;
   private drained: Array<() => void> = [];
 
@@ -62,7 +64,7 @@ export class WriteQueue {
   submit<K extends WriteOp['kind']>(op: WriteOp & { kind: K }): Promise<WriteResults[K]> {
     return new Promise<WriteResults[K]>((resolve, reject) => {
       this.queue.push({ op, resolve: resolve as (value: never) => void, reject });
-      if (!this.writing && !this.scheduled) {
+      if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => {
           this.scheduled = false;
@@ -74,21 +76,23 @@ export class WriteQueue {
 
   /** Writes what was accepted, then stops the writer. */
   async close(): Promise<void> {
-    if (this.writing || this.scheduled || this.queue.length > 0) {
+    if (this.writing > 0 || this.scheduled || this.queue.length > 0) {
       await new Promise<void>((resolve) => this.drained.push(resolve));
     }
     await this.backend.close();
   }
 
   private send(): void {
-    // A pragma cannot run inside a transaction: it goes alone, the ops before it first.
-    const pragma = this.queue.findIndex((p) => p.op.kind === 'pragma');
-    const batch = this.queue.splice(0, pragma === -1 ? this.queue.length : Math.max(pragma, 1));
-    if (batch.length === 0) {
-      this.settleDrained();
-      return;
+    while (this.queue.length > 0) {
+      // A pragma cannot run inside a transaction: it goes alone, the ops before it first.
+      const pragma = this.queue.findIndex((p) => p.op.kind === 'pragma');
+      this.write(this.queue.splice(0, pragma === -1 ? this.queue.length : Math.max(pragma, 1)));
     }
-    this.writing = true;
+    this.settleIfDrained();
+  }
+
+  private write(batch: Pending[]): void {
+    this.writing++;
     this.backend.write(batch.map((p) => p.op)).then(
       (outcomes) => {
         batch.forEach((item, i) => {
@@ -96,24 +100,24 @@ export class WriteQueue {
           if (outcome.ok) item.resolve(outcome.value as never);
           else item.reject(storageFailure(toError(outcome.failure)));
         });
-        this.next();
+        this.written();
       },
       (error: unknown) => {
         // BEGIN or COMMIT failed (disk full, read-only, I/O error): nothing of the batch is acked.
         const failure = storageFailure(error);
         for (const item of batch) item.reject(failure);
-        this.next();
+        this.written();
       },
     );
   }
 
-  private next(): void {
-    this.writing = false;
-    if (this.queue.length > 0) this.send();
-    else if (!this.scheduled) this.settleDrained();
+  private written(): void {
+    this.writing--;
+    this.settleIfDrained();
   }
 
-  private settleDrained(): void {
+  private settleIfDrained(): void {
+    if (this.writing > 0 || this.scheduled || this.queue.length > 0) return;
     const waiting = this.drained;
     this.drained = [];
     for (const resolve of waiting) resolve();
