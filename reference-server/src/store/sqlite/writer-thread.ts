@@ -82,7 +82,7 @@ function writeRun(run: WriterRequest[]): void {
 port.on('message', (first: WriterRequest | 'close') => {
   const requests: WriterRequest[] = [];
   let closing = false;
-  for (let m: WriterRequest | 'close' | undefined = first; m !== undefined; ) {
+  for (let m: WriterRequest | 'close' | undefined = first; m !== undefined;) {
     if (m === 'close') {
       closing = true;
       break;
