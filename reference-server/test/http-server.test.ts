@@ -1,3 +1,4 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,13 +13,21 @@ describe('createHttpServer', () => {
     app.get('/echo', (req, res) => {
       res.json({ path: req.path, query: req.query });
     });
+    // A body read through the request's stream, and a response streamed in chunks.
+    app.post('/echo', express.json(), (req, res) => {
+      res.write('{"body":');
+      res.end(`${JSON.stringify(req.body)}}`);
+    });
     const { server, serve } = createHttpServer();
     serve(app);
     const born: boolean[] = [];
     // Runs before Express sees the objects: what Node created them with.
     server.prependListener('request', (req, res) => {
       born.push(
-        Object.getPrototypeOf(req) === app.request && Object.getPrototypeOf(res) === app.response,
+        Object.getPrototypeOf(req) === app.request &&
+          Object.getPrototypeOf(res) === app.response &&
+          req instanceof IncomingMessage &&
+          res instanceof ServerResponse,
       );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -30,6 +39,13 @@ describe('createHttpServer', () => {
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ path: '/echo', query: { x: String(i) } });
     }
-    expect(born).toEqual([true, true, true]);
+    const posted = await fetch(`http://127.0.0.1:${port}/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'é'.repeat(5000) }),
+    });
+    expect(posted.headers.get('transfer-encoding')).toBe('chunked');
+    expect(await posted.json()).toEqual({ body: { text: 'é'.repeat(5000) } });
+    expect(born).toEqual([true, true, true, true]);
   });
 });
