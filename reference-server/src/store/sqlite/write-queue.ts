@@ -10,7 +10,7 @@ import type { SqliteWriter, WriteFailure, WriteOp, WriteOutcome, WriteResults } 
 
 /** Where batches are written: a writer thread (file database) or this thread (`:memory:`). */
 interface WriteBackend {
-  /** Each op's outcome; rejects with an error when the transaction itself failed. */
+  /** Each op's outcome (a failed transaction fails its ops); rejects only if the writer is gone. */
   write(ops: WriteOp[]): Promise<WriteOutcome[]>;
   close(): Promise<void>;
 }
@@ -45,13 +45,7 @@ export class WriteQueue {
   /** Writes on this thread, with the connection the reads use (`:memory:` cannot be shared). */
   static inProcess(writer: SqliteWriter): WriteQueue {
     return new WriteQueue({
-      write: (ops) => {
-        try {
-          return Promise.resolve(writer.run(ops));
-        } catch (error) {
-          return Promise.reject(error);
-        }
-      },
+      write: (ops) => Promise.resolve(writer.write(ops)),
       close: () => Promise.resolve(),
     });
   }
@@ -83,15 +77,8 @@ export class WriteQueue {
   }
 
   private send(): void {
-    while (this.queue.length > 0) {
-      // A pragma cannot run inside a transaction: it goes alone, the ops before it first.
-      const pragma = this.queue.findIndex((p) => p.op.kind === 'pragma');
-      this.write(this.queue.splice(0, pragma === -1 ? this.queue.length : Math.max(pragma, 1)));
-    }
-    this.settleIfDrained();
-  }
-
-  private write(batch: Pending[]): void {
+    const batch = this.queue;
+    this.queue = [];
     this.writing++;
     this.backend.write(batch.map((p) => p.op)).then(
       (outcomes) => {
@@ -103,7 +90,8 @@ export class WriteQueue {
         this.written();
       },
       (error: unknown) => {
-        // BEGIN or COMMIT failed (disk full, read-only, I/O error): nothing of the batch is acked.
+        // The writer thread is gone: whether the batch committed is unknown, so none of it is
+        // acked (the SDK retries, and the server deduplicates once restarted).
         const failure = storageFailure(error);
         for (const item of batch) item.reject(failure);
         this.written();
@@ -189,8 +177,7 @@ class WriterThread implements WriteBackend {
       const waiter = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if (!waiter) return;
-      if ('outcomes' in reply) waiter.resolve(reply.outcomes);
-      else waiter.reject(toError(reply.failure));
+      waiter.resolve(reply.outcomes);
     });
     // Not restarted in-process: whether its last batch committed is unknown, so that batch is
     // refused (the SDK retries it and the server deduplicates), and so is every later write.

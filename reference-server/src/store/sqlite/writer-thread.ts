@@ -5,8 +5,8 @@
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { failureOf, SqliteWriter } from './writer.js';
-import type { WriteFailure, WriteOp, WriteOutcome } from './writer.js';
+import { SqliteWriter } from './writer.js';
+import type { WriteOp, WriteOutcome } from './writer.js';
 
 export interface WriterThreadData {
   path: string;
@@ -19,9 +19,11 @@ export interface WriterRequest {
   ops: WriteOp[];
 }
 
-/** To the main thread: each op's outcome, or the batch's failure (nothing of it stored). */
-export type WriterReply =
-  { id: number; outcomes: WriteOutcome[] } | { id: number; failure: WriteFailure };
+/** To the main thread: each op's outcome, in order. */
+export interface WriterReply {
+  id: number;
+  outcomes: WriteOutcome[];
+}
 
 if (!parentPort) throw new Error('writer-thread.ts runs as a worker thread');
 const port = parentPort;
@@ -38,60 +40,26 @@ db.pragma('wal_autocheckpoint = 4000');
 const writer = new SqliteWriter(db);
 
 /**
- * Group commit on this side of the thread boundary: the main thread posts each turn's ops
- * without waiting for the batch before them, and every request that queued up while a
- * transaction ran is taken at once and written as one. A request that is a pragma (sent alone)
- * runs alone, in its place; the others form runs of one transaction each.
+ * Group commit on this side of the thread boundary: the main thread posts each turn's ops without
+ * waiting for the batch before them, and every request that queued up while a transaction ran is
+ * taken at once and written together; each request is answered with its own slice of outcomes.
  */
-function writeAll(requests: WriterRequest[]): void {
-  let run: WriterRequest[] = [];
-  const flush = (): void => {
-    if (run.length > 0) writeRun(run);
-    run = [];
-  };
-  for (const request of requests) {
-    if (request.ops[0]?.kind === 'pragma') {
-      flush();
-      writeRun([request]);
-    } else {
-      run.push(request);
-    }
-  }
-  flush();
-}
-
-function writeRun(run: WriterRequest[]): void {
-  const ops = run.length === 1 ? run[0]!.ops : run.flatMap((r) => r.ops);
-  let outcomes: WriteOutcome[];
-  try {
-    outcomes = writer.run(ops);
-  } catch (error) {
-    // BEGIN or COMMIT failed: nothing of the run is stored, and every request of it is told.
-    const failure = failureOf(error);
-    for (const { id } of run) port.postMessage({ id, failure } satisfies WriterReply);
-    return;
-  }
-  let at = 0;
-  for (const { id, ops: mine } of run) {
-    const reply: WriterReply = { id, outcomes: outcomes.slice(at, at + mine.length) };
-    at += mine.length;
-    port.postMessage(reply);
-  }
-}
-
 port.on('message', (first: WriterRequest | 'close') => {
   const requests: WriterRequest[] = [];
-  let closing = false;
-  for (let m: WriterRequest | 'close' | undefined = first; m !== undefined;) {
-    if (m === 'close') {
-      closing = true;
-      break;
-    }
-    requests.push(m);
-    m = (receiveMessageOnPort(port) as { message: WriterRequest | 'close' } | undefined)?.message;
+  let next: WriterRequest | 'close' | undefined = first;
+  while (next !== undefined && next !== 'close') {
+    requests.push(next);
+    next = (receiveMessageOnPort(port) as { message: WriterRequest | 'close' } | undefined)
+      ?.message;
   }
-  writeAll(requests);
-  if (closing) {
+  const outcomes = writer.write(requests.flatMap((r) => r.ops));
+  let at = 0;
+  for (const { id, ops } of requests) {
+    const reply: WriterReply = { id, outcomes: outcomes.slice(at, at + ops.length) };
+    at += ops.length;
+    port.postMessage(reply);
+  }
+  if (next === 'close') {
     db.close();
     port.close();
   }

@@ -54,7 +54,7 @@ export function failureOf(error: unknown): WriteFailure {
 }
 
 /**
- * Every write of the SQLite store, on one connection: `run()` writes a batch of ops in one
+ * Every write of the SQLite store, on one connection: `write()` writes a batch of ops in one
  * transaction (group commit: one fsync for all of them), each op in a savepoint of its own so
  * that a bad one fails alone. Synchronous; the store runs it on a writer thread for a file
  * database and in-process for `:memory:`.
@@ -148,19 +148,37 @@ export class SqliteWriter {
   }
 
   /**
-   * Writes the batch. Throws when the transaction itself fails (BEGIN or COMMIT: disk full,
-   * read-only, I/O error), in which case nothing of it is stored.
+   * Writes ops in the order given and answers each one. Consecutive ops share one transaction
+   * (one COMMIT, one fsync); a pragma, which cannot run inside a transaction, runs alone between
+   * them. Never throws: when a transaction itself fails (BEGIN or COMMIT: disk full, read-only,
+   * I/O error), nothing of it is stored and each of its ops is answered with that failure.
    */
-  run(ops: readonly WriteOp[]): WriteOutcome[] {
-    // A pragma cannot run inside a transaction; it is only ever sent alone.
-    if (ops.length === 1 && ops[0]!.kind === 'pragma') {
+  write(ops: readonly WriteOp[]): WriteOutcome[] {
+    const outcomes: WriteOutcome[] = [];
+    let start = 0;
+    const flush = (end: number): void => {
+      if (end === start) return;
+      const run = ops.slice(start, end);
       try {
-        return [{ ok: true, value: this.db.pragma(ops[0].source, { simple: true }) }];
+        outcomes.push(...this.runBatch(run));
       } catch (error) {
-        return [{ ok: false, failure: failureOf(error) }];
+        const failure = failureOf(error);
+        for (let i = 0; i < run.length; i++) outcomes.push({ ok: false, failure });
       }
-    }
-    return this.runBatch(ops);
+      start = end;
+    };
+    ops.forEach((op, i) => {
+      if (op.kind !== 'pragma') return;
+      flush(i);
+      try {
+        outcomes.push({ ok: true, value: this.db.pragma(op.source, { simple: true }) });
+      } catch (error) {
+        outcomes.push({ ok: false, failure: failureOf(error) });
+      }
+      start = i + 1;
+    });
+    flush(ops.length);
+    return outcomes;
   }
 
   private writeConversations(written: Map<string, Written>, at: string): void {
@@ -207,7 +225,7 @@ export class SqliteWriter {
         }
         return null;
       case 'pragma':
-        throw new Error('a pragma is sent alone');
+        throw new Error('a pragma never runs inside a transaction (write() runs it alone)');
     }
   }
 
