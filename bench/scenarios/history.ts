@@ -44,6 +44,9 @@ function historySpec(quick: boolean): { spec: SeedSpec; deep: number; total: num
   };
 }
 
+/** Seconds of the same requests before each measured run, on both servers. */
+const WARMUP_S = 2;
+
 interface Load {
   requests: number;
   non2xx: number;
@@ -59,6 +62,7 @@ async function load(
   token: string,
   connections: number,
   quick: boolean,
+  seconds = 5,
 ): Promise<Load> {
   const histogram = newHistogram();
   const cpu0 = cpuMs();
@@ -67,7 +71,7 @@ async function load(
     url: `${url}${path}`,
     connections,
     headers: { authorization: `Bearer ${token}` },
-    ...(quick ? { amount: 40 } : { duration: 5 }),
+    ...(quick ? { amount: 40 } : { duration: seconds }),
   });
   // autocannon's own histogram has 1 ms resolution: record the exact times into ours.
   instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
@@ -125,6 +129,11 @@ export async function historyScenario(options: RunOptions): Promise<ScenarioResu
       if (!res.ok) throw new Error(`${endpoint}: ${res.status} ${body}`);
       await bare.call('setBody', { path: endpoint, body });
       const s = `4. history (${fmt.int(total)} messages): ${label}`;
+      // Unmeasured: V8 compiles the route's code and SQLite's pages come into the cache first.
+      if (!options.quick) {
+        await load(parley.url, endpoint, token, 1, options.quick, WARMUP_S);
+        await load(bare.url, endpoint, token, 1, options.quick, WARMUP_S);
+      }
       const one = {
         ours: await load(parley.url, endpoint, token, 1, options.quick),
         base: await load(bare.url, endpoint, token, 1, options.quick),
@@ -159,7 +168,10 @@ export async function historyScenario(options: RunOptions): Promise<ScenarioResu
     await stopAll([parley, bare]);
   }
   notes.unshift(
-    `History database: ${fmt.int(total)} messages in ${fmt.int(spec.conversations.length)} conversations, ${seedNote} (${path}).`,
+    `History database: ${fmt.int(total)} messages in ${fmt.int(spec.conversations.length)} conversations, ${seedNote} (${path}).` +
+      (options.quick
+        ? ''
+        : ` Before each measured run, ${WARMUP_S} s of the same requests at one connection, on both servers, not measured (JIT and page cache).`),
   );
   return { rows, notes };
 }

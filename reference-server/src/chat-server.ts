@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { createTokenVerifier } from './auth/token-verifier.js';
+import { createTokenVerifier, rememberVerified } from './auth/token-verifier.js';
 import { resolveOptions } from './config.js';
 import type { ChatServerOptions } from './config.js';
 import { createApp } from './http/app.js';
@@ -84,7 +84,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   attachSocketHandlers(io, service, verify, service.limits, logger, config.trustProxy);
   const app = createApp({
     service,
-    verify,
+    verify: rememberVerified(verify),
     origins,
     logger,
     version: config.version,

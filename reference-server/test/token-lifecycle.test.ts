@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import type { SessionEndEvent } from '@parley/sdk/protocol';
 import jwt from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +25,53 @@ describe('token lifecycle', () => {
     }
   });
 
+  it('refuses an HTTP token once it expires although it was accepted a moment before, and a re-signed copy of it at once', async () => {
+    const server = await startTestServer();
+    try {
+      const token = server.token('tom', { expiresIn: 2 });
+      const [head, payload] = token.split('.');
+      const forged = `${head}.${payload}.${createHmac('sha256', 'not the secret').update(`${head}.${payload}`).digest('base64url')}`;
+      const outcome = async (t: string) => {
+        const res = await api<{ error?: { code: string } }>(
+          server.url,
+          t,
+          'GET',
+          '/chat/unread-count',
+        );
+        return [res.status, res.body.error?.code];
+      };
+      expect(await outcome(token)).toEqual([200, undefined]);
+      // The same claims under another signature: a different token, verified on its own.
+      expect(await outcome(forged)).toEqual([401, 'unauthorized']);
+      const exp = (JSON.parse(Buffer.from(payload!, 'base64url').toString()) as { exp: number })
+        .exp;
+      await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50));
+      expect(await outcome(token)).toEqual([401, 'token_expired']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('keeps neither the token nor the handshake headers (cookies) of a connected socket', async () => {
+    const server = await startTestServer();
+    try {
+      const token = server.token('tess');
+      const cookie = 'host_session=s3cr3t-host-app-session';
+      const socket = await connectSocket(server.url, token, { extraHeaders: { cookie } });
+      try {
+        const [held] = await server.server.io.fetchSockets();
+        const kept = JSON.stringify(held!.handshake);
+        expect(kept).not.toContain(token);
+        expect(kept).not.toContain('s3cr3t');
+        expect(held!.data.identity.userId).toBe('tess');
+      } finally {
+        socket.close();
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it('verifies RS256 and ES256 tokens with a public key and refuses HS256 tokens signed with it', async () => {
     for (const [type, algorithm] of [
       ['rsa', 'RS256'],
@@ -45,7 +92,6 @@ describe('token lifecycle', () => {
         const confused = `${Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url')}.${Buffer.from(
           JSON.stringify({ sub: 'kim', exp: Math.floor(Date.now() / 1000) + 60 }),
         ).toString('base64url')}`;
-        const { createHmac } = await import('node:crypto');
         const forged = `${confused}.${createHmac('sha256', pem).update(confused).digest('base64url')}`;
         expect((await api(server.url, forged, 'GET', '/chat/unread-count')).status, algorithm).toBe(
           401,

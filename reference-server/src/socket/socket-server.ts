@@ -213,6 +213,9 @@ export function attachSocketHandlers(
     // The handshake's HTTP request is no longer needed once the middleware above has read it: a
     // reference kept for the socket's life costs several KB each (Socket.IO's memory-usage guide).
     dropHandshakeRequest(socket);
+    // Nor are its headers (the host app's cookies among them: a browser sends them all): several
+    // hundred bytes a socket, and one copy less of a session cookie.
+    socket.handshake.headers = {};
     void socket.join(room(userId));
     service
       .socketConnected(userId)
