@@ -133,7 +133,7 @@ function verifyToken(
   if (!claims.success) {
     throw new ChatServerError('unauthorized', `Invalid token: ${claims.error.issues[0]?.message}`);
   }
-  // Shared by every request and socket that shows this token: nothing may change it.
+  // Shared by every request that shows this token (rememberVerified): nothing may change it.
   return Object.freeze({
     userId: claims.data.sub,
     name: claims.data.name,
