@@ -213,6 +213,58 @@ describe('SQLite store', () => {
     },
   );
 
+  it('builds every field of a conversation view, from either side, in the list as alone', async () => {
+    const store = new SqliteStore({ path: ':memory:' });
+    await store.upsertUser({ id: 'ann', name: 'Ann', avatarUrl: 'https://img.example/ann.png' });
+    await store.upsertUser({ id: 'bob', name: 'Bob', avatarUrl: undefined });
+    await store.setLastSeen('bob', '2026-12-01T10:00:00.000Z');
+    const { conversation } = await store.getOrCreateConversation('bob', 'ann');
+    const empty = await store.getOrCreateConversation('ann', 'cy');
+    await sendTo(store, conversation.id, 'ann', 'a1');
+    await sendTo(store, conversation.id, 'ann', 'a2');
+    const { message: last } = await sendTo(store, conversation.id, 'bob', 'b1');
+    await store.markRead(conversation.id, 'bob', 1);
+    const record = (await store.getConversation(conversation.id, 'ann'))!;
+    expect(record.lastSeq).toBe(3);
+    const user = async (id: string) => (await store.getUsers([id]))[0]!;
+    const expected = {
+      ann: {
+        conversation: record,
+        otherUser: await user('bob'),
+        lastMessage: last,
+        unreadCount: 1,
+      },
+      bob: {
+        conversation: record,
+        otherUser: await user('ann'),
+        lastMessage: last,
+        unreadCount: 1,
+      },
+    };
+    expect(expected.ann.otherUser).toEqual({
+      id: 'bob',
+      name: 'Bob',
+      avatarUrl: null,
+      lastSeenAt: '2026-12-01T10:00:00.000Z',
+    });
+    for (const me of ['ann', 'bob'] as const) {
+      expect(await store.getConversationView(conversation.id, me)).toEqual(expected[me]);
+    }
+    expect((await store.listConversationViews('ann', 10, null)).views).toEqual([
+      expected.ann,
+      {
+        conversation: (await store.getConversation(empty.conversation.id, 'ann'))!,
+        otherUser: { id: 'cy', name: null, avatarUrl: null, lastSeenAt: null },
+        lastMessage: null,
+        unreadCount: 0,
+      },
+    ]);
+    expect(await store.unreadCounts('ann')).toEqual({ [conversation.id]: 1 });
+    expect(await store.unreadCounts('bob')).toEqual({ [conversation.id]: 1 });
+    expect(await store.getConversationView(conversation.id, 'cy')).toBeNull();
+    await store.close();
+  });
+
   it('writes a read right after sends of the same batch against the batch, not before it', async () => {
     const store = new SqliteStore({ path: join(dir, 'mixed.db') });
     const { conversation } = await store.getOrCreateConversation('a', 'b');

@@ -1,9 +1,4 @@
-import type {
-  ConversationRecord,
-  ConversationView,
-  MessageRecord,
-  UserRecord,
-} from '../chat-store.js';
+import type { ConversationRecord, ConversationView, MessageRecord } from '../chat-store.js';
 
 export type ConversationRow = ConversationRecord & {
   activityAt: string;
@@ -11,23 +6,36 @@ export type ConversationRow = ConversationRecord & {
   participant2Unread: number;
 };
 
-/** One row of the view query: the conversation, its last message (m_*) and the other user (u_*). */
-export interface ConversationViewRow extends ConversationRow {
-  unreadCount: number;
-  otherId: string;
-  u_name: string | null;
-  u_avatarUrl: string | null;
-  u_lastSeenAt: string | null;
-  m_id: string | null;
-  m_senderId: string | null;
-  m_content: string | null;
-  m_seq: number | null;
-  m_clientMessageId: string | null;
-  m_isRead: number | null;
-  m_readAt: string | null;
-  m_createdAt: string | null;
-  m_updatedAt: string | null;
-}
+/**
+ * One row of the view query, read with `.raw()`: the conversation, then the other user (u*), then
+ * its last message (m*, all null when it has none), in the order CONVERSATION_VIEW_SQL selects.
+ */
+export type RawConversationViewRow = [
+  id: string,
+  participant1Id: string,
+  participant2Id: string,
+  participant1LastReadSeq: number,
+  participant2LastReadSeq: number,
+  lastSeq: number,
+  lastMessageId: string | null,
+  lastMessageAt: string | null,
+  createdAt: string,
+  updatedAt: string,
+  unreadCount: number,
+  otherId: string,
+  uName: string | null,
+  uAvatarUrl: string | null,
+  uLastSeenAt: string | null,
+  mId: string | null,
+  mSenderId: string | null,
+  mContent: string | null,
+  mSeq: number | null,
+  mClientMessageId: string | null,
+  mIsRead: number | null,
+  mReadAt: string | null,
+  mCreatedAt: string | null,
+  mUpdatedAt: string | null,
+];
 
 export const MESSAGE_COLUMNS =
   'id, conversationId, senderId, content, seq, clientMessageId, isRead, readAt, createdAt, updatedAt';
@@ -38,13 +46,13 @@ export const MESSAGE_COLUMNS =
  * whole list page instead of one per row; rows come in no promised order.
  */
 export const CONVERSATION_VIEW_SQL = `
-  SELECT c.*,
-    CASE WHEN c.participant1Id = @me THEN c.participant2Id ELSE c.participant1Id END AS otherId,
-    CASE WHEN c.participant1Id = @me THEN c.participant1Unread ELSE c.participant2Unread END AS unreadCount,
-    u.name AS u_name, u.avatarUrl AS u_avatarUrl, u.lastSeenAt AS u_lastSeenAt,
-    m.id AS m_id, m.senderId AS m_senderId, m.content AS m_content, m.seq AS m_seq,
-    m.clientMessageId AS m_clientMessageId, m.isRead AS m_isRead, m.readAt AS m_readAt,
-    m.createdAt AS m_createdAt, m.updatedAt AS m_updatedAt
+  SELECT c.id, c.participant1Id, c.participant2Id, c.participant1LastReadSeq,
+    c.participant2LastReadSeq, c.lastSeq, c.lastMessageId, c.lastMessageAt, c.createdAt, c.updatedAt,
+    CASE WHEN c.participant1Id = @me THEN c.participant1Unread ELSE c.participant2Unread END,
+    CASE WHEN c.participant1Id = @me THEN c.participant2Id ELSE c.participant1Id END,
+    u.name, u.avatarUrl, u.lastSeenAt,
+    m.id, m.senderId, m.content, m.seq, m.clientMessageId, m.isRead, m.readAt, m.createdAt,
+    m.updatedAt
   FROM json_each(@ids) j
   -- CROSS JOIN keeps the ids as the outer loop: one primary-key lookup each, not a scan of
   -- every conversation of @me through the participant indexes.
@@ -109,32 +117,40 @@ export function toConversation(row: ConversationRow): ConversationRecord {
   };
 }
 
-export function toView(row: ConversationViewRow): ConversationView {
-  const otherUser: UserRecord = {
-    id: row.otherId,
-    name: row.u_name,
-    avatarUrl: row.u_avatarUrl,
-    lastSeenAt: row.u_lastSeenAt,
-  };
-  const lastMessage: MessageRecord | null =
-    row.m_id === null
-      ? null
-      : {
-          id: row.m_id,
-          conversationId: row.id,
-          senderId: row.m_senderId as string,
-          content: row.m_content as string,
-          seq: row.m_seq as number,
-          clientMessageId: row.m_clientMessageId as string,
-          isRead: row.m_isRead === 1,
-          readAt: row.m_readAt,
-          createdAt: row.m_createdAt as string,
-          updatedAt: row.m_updatedAt as string,
-        };
+/**
+ * Built as object literals from the row's values, like messages: better-sqlite3's row objects of
+ * 24 columns took ~160 µs for a list page of 20, the arrays ~90 µs.
+ */
+export function toView(r: RawConversationViewRow): ConversationView {
   return {
-    conversation: toConversation(row),
-    otherUser,
-    lastMessage,
-    unreadCount: row.unreadCount,
+    conversation: {
+      id: r[0],
+      participant1Id: r[1],
+      participant2Id: r[2],
+      participant1LastReadSeq: r[3],
+      participant2LastReadSeq: r[4],
+      lastSeq: r[5],
+      lastMessageId: r[6],
+      lastMessageAt: r[7],
+      createdAt: r[8],
+      updatedAt: r[9],
+    },
+    unreadCount: r[10],
+    otherUser: { id: r[11], name: r[12], avatarUrl: r[13], lastSeenAt: r[14] },
+    lastMessage:
+      r[15] === null
+        ? null
+        : {
+            id: r[15],
+            conversationId: r[0],
+            senderId: r[16] as string,
+            content: r[17] as string,
+            seq: r[18] as number,
+            clientMessageId: r[19] as string,
+            isRead: r[20] === 1,
+            readAt: r[21],
+            createdAt: r[22] as string,
+            updatedAt: r[23] as string,
+          },
   };
 }
