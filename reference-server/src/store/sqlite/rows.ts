@@ -7,8 +7,9 @@ export type ConversationRow = ConversationRecord & {
 };
 
 /**
- * One row of the view query, read with `.raw()`: the conversation, then the other user (u*), then
- * its last message (m*, all null when it has none), in the order CONVERSATION_VIEW_SQL selects.
+ * One row of the view query, read with `.raw()`, in the order CONVERSATION_VIEW_SQL selects: the
+ * conversation, the reader's unread count, the other user's id and profile (u*), then the last
+ * message (m*, all null when there is none).
  */
 export type RawConversationViewRow = [
   id: string,
@@ -135,7 +136,6 @@ export function toView(r: RawConversationViewRow): ConversationView {
       createdAt: r[8],
       updatedAt: r[9],
     },
-    unreadCount: r[10],
     otherUser: { id: r[11], name: r[12], avatarUrl: r[13], lastSeenAt: r[14] },
     lastMessage:
       r[15] === null
@@ -152,5 +152,6 @@ export function toView(r: RawConversationViewRow): ConversationView {
             createdAt: r[22] as string,
             updatedAt: r[23] as string,
           },
+    unreadCount: r[10],
   };
 }
