@@ -270,6 +270,20 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it("answers every op of a very large transaction (a long stall's backlog) as stored", async () => {
+    const store = new SqliteStore({ path: ':memory:' });
+    await store.upsertUser({ id: 'u', name: 'U', avatarUrl: undefined });
+    const count = 250_000;
+    const at = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, 0, i)).toISOString();
+    // One event-loop turn: one batch, one transaction.
+    const results = await Promise.allSettled(
+      Array.from({ length: count }, (_, i) => store.setLastSeen('u', at(i))),
+    );
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(0);
+    expect((await store.getUsers(['u']))[0]!.lastSeenAt).toBe(at(count - 1));
+    await store.close();
+  });
+
   it('writes a read right after sends of the same batch against the batch, not before it', async () => {
     const store = new SqliteStore({ path: join(dir, 'mixed.db') });
     const { conversation } = await store.getOrCreateConversation('a', 'b');

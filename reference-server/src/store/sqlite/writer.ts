@@ -156,29 +156,36 @@ export class SqliteWriter {
   write(ops: readonly WriteOp[]): WriteOutcome[] {
     const outcomes: WriteOutcome[] = [];
     let start = 0;
-    const flush = (end: number): void => {
-      if (end === start) return;
-      const run = ops.slice(start, end);
-      try {
-        outcomes.push(...this.runBatch(run));
-      } catch (error) {
-        const failure = failureOf(error);
-        for (let i = 0; i < run.length; i++) outcomes.push({ ok: false, failure });
+    for (let i = 0; i <= ops.length; i++) {
+      const op = ops[i];
+      if (op !== undefined && op.kind !== 'pragma') continue;
+      // A loop, not push(...): a transaction of a few hundred thousand ops (a long stall's
+      // backlog) would overflow the stack after COMMIT and answer stored ops as failed.
+      if (i > start) {
+        for (const outcome of this.transaction(ops.slice(start, i))) outcomes.push(outcome);
       }
-      start = end;
-    };
-    ops.forEach((op, i) => {
-      if (op.kind !== 'pragma') return;
-      flush(i);
-      try {
-        outcomes.push({ ok: true, value: this.db.pragma(op.source, { simple: true }) });
-      } catch (error) {
-        outcomes.push({ ok: false, failure: failureOf(error) });
-      }
+      if (op !== undefined) outcomes.push(this.pragma(op.source));
       start = i + 1;
-    });
-    flush(ops.length);
+    }
     return outcomes;
+  }
+
+  /** One transaction for `run`; if BEGIN or COMMIT fails, each op gets that failure. */
+  private transaction(run: readonly WriteOp[]): WriteOutcome[] {
+    try {
+      return this.runBatch(run);
+    } catch (error) {
+      const failure = failureOf(error);
+      return run.map(() => ({ ok: false, failure }));
+    }
+  }
+
+  private pragma(source: string): WriteOutcome {
+    try {
+      return { ok: true, value: this.db.pragma(source, { simple: true }) };
+    } catch (error) {
+      return { ok: false, failure: failureOf(error) };
+    }
   }
 
   private writeConversations(written: Map<string, Written>, at: string): void {
