@@ -22,8 +22,12 @@ type Initializer<A extends unknown[]> = { call(self: object, ...args: A): void }
  * 0.16–0.17 ms without, history routes 0.2 ms less at p50 and about 1 ms less at p99 (README,
  * "Performance").
  *
- * The server exists before the app (Socket.IO attaches to it first); `serve(app)` sets the
- * prototypes before the first request can arrive.
+ * The server exists before the app, and its one request listener, which calls the app, is there
+ * from the start: Socket.IO, attached next, takes the listeners it finds and calls them only for
+ * requests that are not its own. A listener added after it would also answer Socket.IO's
+ * long-polling requests, with a 404 on top of Socket.IO's answer (long-polling clients then failed
+ * with "xhr poll error"). `serve(app)` sets the app and its prototypes before the first request
+ * can arrive; until then the server answers 503.
  */
 export function createHttpServer(): { server: HttpServer; serve(app: Express): void } {
   const Request = function (this: object, socket: Socket): void {
@@ -34,13 +38,20 @@ export function createHttpServer(): { server: HttpServer; serve(app: Express): v
   } as unknown as typeof ServerResponse & { prototype: object };
   Request.prototype = IncomingMessage.prototype;
   Response.prototype = ServerResponse.prototype;
-  const server = createServer({ IncomingMessage: Request, ServerResponse: Response });
+  let app: Express | undefined;
+  const server = createServer(
+    { IncomingMessage: Request, ServerResponse: Response },
+    (req, res) => {
+      if (app) app(req, res);
+      else res.writeHead(503).end();
+    },
+  );
   return {
     server,
-    serve(app) {
-      Request.prototype = app.request;
-      Response.prototype = app.response;
-      server.on('request', app);
+    serve(next) {
+      Request.prototype = next.request;
+      Response.prototype = next.response;
+      app = next;
     },
   };
 }
