@@ -117,6 +117,10 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
         message: 'Server is shutting down: reconnect shortly',
       });
       io.disconnectSockets(true);
+      // A socket's writes leave at the end of the tick that queued them (coalesced-writes.ts):
+      // one turn of the event loop sends sessionEnd and the disconnect before io.close() ends
+      // every transport at once.
+      await new Promise((resolve) => setImmediate(resolve));
       // Sends accepted before this point are committed by the store's close; later ones fail
       // without an ack, so their senders retry against the next server.
       const closed = new Promise<void>((resolve) => io.close(() => resolve()));

@@ -1,6 +1,7 @@
+import { Socket as TcpSocket } from 'node:net';
 import type { Message } from '@parley/sdk/protocol';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { api, collect, connectSocket, request, startTestServer } from './support.js';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { api, collect, connectSocket, nextEvent, request, startTestServer } from './support.js';
 import type { TestServer, TestSocket } from './support.js';
 
 type SendAck = { ok: true; message: Message } | { ok: false; error: { code: string } };
@@ -35,7 +36,54 @@ async function connect(userId: string, transports: Array<'websocket' | 'polling'
   return socket;
 }
 
+/** The client's TCP socket under its WebSocket transport (ws's, in Node). */
+function tcpOf(socket: TestSocket): TcpSocket {
+  const transport = socket.io.engine.transport as unknown as { ws: { _socket: TcpSocket } };
+  return transport.ws._socket;
+}
+
 describe('socket transports', () => {
+  it('writes the acks and echoes of a window of sends to the sender in one or two socket writes', async () => {
+    const id = await conversation('wa', 'wb');
+    const a = await connect('wa', ['websocket']);
+    await connect('wb', ['websocket']);
+    // The server is in this process: count the writes of its end of a's TCP connection.
+    const clientPort = tcpOf(a).localPort;
+    let writes = 0;
+    const proto = TcpSocket.prototype as unknown as Record<
+      '_write' | '_writev',
+      (this: TcpSocket, ...args: unknown[]) => unknown
+    >;
+    const original = { _write: proto._write, _writev: proto._writev };
+    for (const name of ['_write', '_writev'] as const) {
+      proto[name] = function (this: TcpSocket, ...args: unknown[]) {
+        if (this.remotePort === clientPort) writes++;
+        return original[name].apply(this, args);
+      };
+    }
+    onTestFinished(() => {
+      Object.assign(proto, original);
+    });
+    const echoes = collect<Message>(a, 'message');
+    // Sent in one tick: the server reads them in one or two reads, and stores them in one or two
+    // batches; each batch answers the four with an ack and an echo each.
+    const acks = await Promise.all(
+      ['w1', 'w2', 'w3', 'w4'].map((clientMessageId) =>
+        request<SendAck>(a, 'sendMessage', {
+          conversationId: id,
+          content: `hello ${clientMessageId}`,
+          clientMessageId,
+        }),
+      ),
+    );
+    await expect.poll(() => echoes.length).toBe(4);
+    expect(acks.map((ack) => ack.ok)).toEqual([true, true, true, true]);
+    expect(echoes.map((m) => m.clientMessageId)).toEqual(['w1', 'w2', 'w3', 'w4']);
+    // One write per batch; written as they were queued, the eight packets took eight.
+    expect(writes).toBeGreaterThan(0);
+    expect(writes).toBeLessThanOrEqual(2);
+  });
+
   it('delivers to and acks a client on long-polling, and one that upgrades from it to WebSocket', async () => {
     const id = await conversation('pa', 'pb');
     const polling = await connect('pa', ['polling']);
@@ -67,5 +115,19 @@ describe('socket transports', () => {
         [4, 'u2'],
       ]);
     }
+  });
+});
+
+describe('closing the server', () => {
+  it('tells every socket with sessionEnd when close() is called from async code', async () => {
+    const own = await startTestServer();
+    const s = await connectSocket(own.url, own.token('closer'), { transports: ['websocket'] });
+    sockets.push(s);
+    const told = nextEvent<{ code: string }>(s, 'sessionEnd');
+    const reason = new Promise<string>((resolve) => s.once('disconnect', resolve));
+    await Promise.resolve(); // close() runs in a promise job, as it does after any await
+    await own.close();
+    expect((await told).code).toBe('shutdown');
+    expect(await reason).toBe('io server disconnect');
   });
 });

@@ -11,6 +11,7 @@ import type { Socket } from 'socket.io';
 import type { Identity } from '../auth/token-verifier.js';
 import { ChatServerError, toChatServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { coalesceWrites } from './coalesced-writes.js';
 import { parse, schemas } from '../schemas.js';
 import type { ChatService } from '../service/chat-service.js';
 import type { EventSink } from '../service/event-sink.js';
@@ -77,13 +78,15 @@ export function createIo(
   origins: OriginPolicy,
   maxFrameBytes: number,
 ): ChatIo {
-  return new Server(httpServer, {
+  const io: ChatIo = new Server(httpServer, {
     maxHttpBufferSize: maxFrameBytes,
     // WebSocket is not covered by CORS: the allow-list is enforced on the handshake itself.
     allowRequest: (req, callback) => callback(null, origins.isAllowed(req.headers.origin)),
     cors: { origin: (origin, callback) => callback(null, origins.isAllowed(origin)) },
     serveClient: false,
   });
+  io.engine.on('connection', coalesceWrites);
+  return io;
 }
 
 function handshakeError(error: ChatServerError): Error {
