@@ -1,37 +1,28 @@
 import { Socket as TcpSocket } from 'node:net';
 import type { Message } from '@parley/sdk/protocol';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
-import { api, collect, connectSocket, nextEvent, request, startTestServer } from './support.js';
-import type { TestServer, TestSocket } from './support.js';
+import { makePair } from './conformance/fixtures.js';
+import { openTarget } from './conformance/target.js';
+import type { Target } from './conformance/target.js';
+import { collect, connectSocket, nextEvent, request, startTestServer } from './support.js';
+import type { TestSocket } from './support.js';
 
 type SendAck = { ok: true; message: Message } | { ok: false; error: { code: string } };
 
-let server: TestServer;
+let target: Target;
 let sockets: TestSocket[] = [];
 
 beforeEach(async () => {
-  server = await startTestServer();
+  target = await openTarget();
 });
 afterEach(async () => {
   for (const s of sockets) s.close();
   sockets = [];
-  await server.close();
+  await target.close();
 });
 
-async function conversation(a: string, b: string): Promise<string> {
-  await api(server.url, server.token(b), 'GET', '/chat/unread-count');
-  const res = await api<{ conversation: { id: string } }>(
-    server.url,
-    server.token(a),
-    'POST',
-    '/chat/conversations',
-    { userId: b },
-  );
-  return res.body.conversation.id;
-}
-
-async function connect(userId: string, transports: Array<'websocket' | 'polling'>) {
-  const socket = await connectSocket(server.url, server.token(userId), { transports });
+async function connect(token: string, transports: Array<'websocket' | 'polling'>) {
+  const socket = await connectSocket(target.url, token, { transports });
   sockets.push(socket);
   return socket;
 }
@@ -44,10 +35,13 @@ function tcpOf(socket: TestSocket): TcpSocket {
 
 describe('socket transports', () => {
   it('writes the acks and echoes of a batch of sends to the sender in one socket write', async () => {
-    const id = await conversation('wa', 'wb');
-    const a = await connect('wa', ['websocket']);
-    await connect('wb', ['websocket']);
+    const pair = await makePair(target);
+    const id = pair.conversation.id;
+    const a = await connect(pair.tokenA, ['websocket']);
+    await connect(pair.tokenB, ['websocket']);
     // The server is in this process: count the writes of its end of a's TCP connection.
+    if (!target.local)
+      throw new Error("counts an in-process server's writes: unset CONFORMANCE_URL");
     const clientPort = tcpOf(a).localPort;
     let writes = 0;
     const proto = TcpSocket.prototype as unknown as Record<
@@ -89,9 +83,10 @@ describe('socket transports', () => {
   });
 
   it('delivers to and acks a client on long-polling, and one that upgrades from it to WebSocket', async () => {
-    const id = await conversation('pa', 'pb');
-    const polling = await connect('pa', ['polling']);
-    const upgrading = await connect('pb', ['polling', 'websocket']);
+    const pair = await makePair(target);
+    const id = pair.conversation.id;
+    const polling = await connect(pair.tokenA, ['polling']);
+    const upgrading = await connect(pair.tokenB, ['polling', 'websocket']);
     if (upgrading.io.engine.transport.name !== 'websocket') {
       await new Promise((resolve) => upgrading.io.engine.once('upgrade', resolve));
     }

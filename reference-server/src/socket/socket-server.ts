@@ -11,12 +11,12 @@ import type { Socket } from 'socket.io';
 import type { Identity } from '../auth/token-verifier.js';
 import { ChatServerError, toChatServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { coalesceWrites } from './coalesced-writes.js';
 import { parse, schemas } from '../schemas.js';
 import type { ChatService } from '../service/chat-service.js';
 import type { EventSink } from '../service/event-sink.js';
 import type { RateLimits } from '../service/rate-limits.js';
 import type { OriginPolicy } from '../http/origin-policy.js';
+import { coalesceWrites } from './coalesced-writes.js';
 
 interface SocketData {
   identity: Identity;
