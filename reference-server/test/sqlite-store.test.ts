@@ -314,6 +314,44 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('fails every send of a batch that a full disk rolled back, and commits none after it on its own', async () => {
+    const store = new SqliteStore({ path: join(dir, 'full.db') });
+    const { conversation } = await store.getOrCreateConversation('a', 'b');
+    const send = (clientMessageId: string, content = clientMessageId) =>
+      store.appendMessage({
+        conversationId: conversation.id,
+        senderId: 'a',
+        content,
+        clientMessageId,
+      });
+    await send('before');
+    // The file may not grow: the large send's overflow pages hit SQLITE_FULL, which rolls back
+    // the whole transaction, not just that statement.
+    await store.writerPragma(`max_page_count = ${String(await store.writerPragma('page_count'))}`);
+    const results = await Promise.allSettled([
+      send('1'),
+      send('large', 'x'.repeat(200_000)),
+      send('2'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const r of results) {
+      expect((r as PromiseRejectedResult).reason).toMatchObject({
+        code: 'internal',
+        message: expect.stringMatching(/^Storage unavailable \(SQLITE_FULL/),
+      });
+    }
+    await store.writerPragma('max_page_count = 1073741823');
+    const after = await send('after');
+    expect(after.message.seq).toBe(2);
+    expect(
+      (await store.listMessages(conversation.id, { limit: 10 })).messages.map(
+        (m) => m.clientMessageId,
+      ),
+    ).toEqual(['before', 'after']);
+    expect(await store.unreadCounts('b')).toEqual({ [conversation.id]: 2 });
+    await store.close();
+  });
+
   it('writes turns submitted while the writer is busy as one transaction, each answer to its own send', async () => {
     const store = new SqliteStore({ path: join(dir, 'turns.db') });
     const { conversation } = await store.getOrCreateConversation('a', 'b');
