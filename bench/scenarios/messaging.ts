@@ -135,8 +135,14 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
     const errors = m.results.reduce((s, r) => s + r.errors, 0);
     const duplicates = m.results.reduce((s, r) => s + r.duplicates, 0);
     if (duplicates > 0) throw new Error(`${kind}: ${duplicates} sends were acked as duplicates`);
+    const perSecond = (delivered * 1000) / wall;
+    const genCpuMs = m.results.reduce((s, r) => s + r.cpuMs, 0);
+    // Cores busy (CPU time over wall time) over messages a second: µs of CPU per message.
+    const serverUs = (m.serverCpuMs / m.wallMs / perSecond) * 1e6;
     return {
-      perSecond: (delivered * 1000) / wall,
+      perSecond,
+      serverUs,
+      machineUs: serverUs + (genCpuMs / wall / perSecond) * 1e6,
       errors,
       acks: percentiles(merge(m.results.map((r) => r.acks))),
       serverCpu: fmt.pct(m.serverCpuMs, m.wallMs),
@@ -163,6 +169,13 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
         base.perSecond,
         { format: fmt.int },
       ),
+      compareRow(s, 'server CPU per delivered message, µs', ours.serverUs, base.serverUs),
+      compareRow(
+        s,
+        'server + generator CPU per delivered message, µs',
+        ours.machineUs,
+        base.machineUs,
+      ),
       compareRow(s, 'ack p50 ms', ours.acks.p50, base.acks.p50),
       compareRow(s, 'ack p99 ms', ours.acks.p99, base.acks.p99),
     ],
@@ -170,7 +183,10 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
       `Throughput: server CPU ${ours.serverCpu} of one core for Parley (FULL), ${base.serverCpu} for the relay, ${normal.serverCpu} for Parley (NORMAL); ` +
         `server main thread busy ${ours.mainBusy} / ${base.mainBusy} / ${normal.mainBusy} (event-loop utilization); ` +
         `generator CPU ${ours.genCpu} (Parley run), ${base.genCpu} (relay run), ${normal.genCpu} (NORMAL run). ` +
-        `Refused sends: ${ours.errors} (Parley), ${base.errors} (relay).`,
+        `Refused sends: ${ours.errors} (Parley), ${base.errors} (relay). ` +
+        'Where the server and the generator keep every core busy (the relay does, on two cores), ' +
+        'delivered messages/s can be at most the cores over the server + generator CPU a message ' +
+        "takes: the inverse of that row's ratio bounds the throughput ratio on such a machine.",
     ],
   };
 }
