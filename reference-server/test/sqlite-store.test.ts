@@ -167,6 +167,43 @@ describe('SQLite store', () => {
 
   it.each([
     ['in-process (:memory:)', ':memory:'],
+    ['on the writer thread (file)', 'answer.db'],
+  ])('answers a send with the message exactly as stored, field for field, %s', async (_, file) => {
+    // The writer builds the answer from the inputs instead of reading the row back, and the
+    // thread hands back only id, seq and time: the rest is rebuilt on this side.
+    const store = new SqliteStore({ path: file === ':memory:' ? file : join(dir, file) });
+    const { conversation } = await store.getOrCreateConversation('a', 'b');
+    const [first, second, retry] = await Promise.all([
+      store.appendMessage({
+        conversationId: conversation.id,
+        senderId: 'a',
+        content: 'héllo 👋',
+        clientMessageId: 'c1',
+      }),
+      store.appendMessage({
+        conversationId: conversation.id,
+        senderId: 'b',
+        content: 'two',
+        clientMessageId: 'c1',
+      }),
+      store.appendMessage({
+        conversationId: conversation.id,
+        senderId: 'a',
+        content: 'ignored on a retry',
+        clientMessageId: 'c1',
+      }),
+    ]);
+    const stored = (await store.listMessages(conversation.id, { limit: 10 })).messages;
+    expect(stored).toEqual([first.message, second.message]);
+    expect(stored[0]).toStrictEqual(first.message);
+    expect(Object.keys(first.message)).toEqual(Object.keys(stored[0]!));
+    expect(first.message).toMatchObject({ content: 'héllo 👋', isRead: false, readAt: null });
+    expect(retry).toEqual({ message: first.message, duplicate: true });
+    await store.close();
+  });
+
+  it.each([
+    ['in-process (:memory:)', ':memory:'],
     ['on the writer thread (file)', 'batch.db'],
   ])(
     'keeps seq, the last message and both unread counters right across a batch, %s',

@@ -153,15 +153,19 @@ export class ChatService {
     input: SendInput,
   ): Promise<{ message: Message; duplicate: boolean }> {
     await this.limits.consume('messages', me);
-    const length = [...input.content].length;
     if (input.content.trim().length === 0) {
       throw new ChatServerError('bad_request', 'content: must not be empty or whitespace only');
     }
-    if (length > MAX_CONTENT) {
-      throw new ChatServerError(
-        'payload_too_large',
-        `content: ${length} characters, at most ${MAX_CONTENT}`,
-      );
+    // Characters are code points, at most as many as UTF-16 units: they are counted (which copies
+    // the string into an array) only when the units alone are over.
+    if (input.content.length > MAX_CONTENT) {
+      const length = [...input.content].length;
+      if (length > MAX_CONTENT) {
+        throw new ChatServerError(
+          'payload_too_large',
+          `content: ${length} characters, at most ${MAX_CONTENT}`,
+        );
+      }
     }
     let conversationId: string;
     let otherId: string;

@@ -7,6 +7,7 @@ import { ChatServerError } from '../../errors.js';
 import { storageFailure } from './storage-failure.js';
 import type { WriterReply, WriterRequest, WriterThreadData } from './writer-thread.js';
 import type { SqliteWriter, WriteFailure, WriteOp, WriteOutcome, WriteResults } from './writer.js';
+import { fromWireOutcomes, toWireOps } from './writer-wire.js';
 
 /** Where batches are written: a writer thread (file database) or this thread (`:memory:`). */
 interface WriteBackend {
@@ -149,7 +150,7 @@ class WriterThread implements WriteBackend {
   private readonly worker: Worker;
   private readonly pending = new Map<
     number,
-    { resolve: (o: WriteOutcome[]) => void; reject: (e: unknown) => void }
+    { ops: WriteOp[]; resolve: (o: WriteOutcome[]) => void; reject: (e: unknown) => void }
   >();
   private readonly ready: Promise<void>;
   private readonly exited: Promise<void>;
@@ -177,7 +178,7 @@ class WriterThread implements WriteBackend {
       const waiter = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if (!waiter) return;
-      waiter.resolve(reply.outcomes);
+      waiter.resolve(fromWireOutcomes(waiter.ops, reply.outcomes));
     });
     // Not restarted in-process: whether its last batch committed is unknown, so that batch is
     // refused (the SDK retries it and the server deduplicates), and so is every later write.
@@ -212,8 +213,8 @@ class WriterThread implements WriteBackend {
       if (this.dead) throw this.dead;
       const id = this.nextId++;
       return await new Promise<WriteOutcome[]>((resolve, reject) => {
-        this.pending.set(id, { resolve, reject });
-        this.worker.postMessage({ id, ops } satisfies WriterRequest);
+        this.pending.set(id, { ops, resolve, reject });
+        this.worker.postMessage({ id, ops: toWireOps(ops) } satisfies WriterRequest);
       });
     } finally {
       if (--this.inFlight === 0) this.worker.unref();

@@ -6,23 +6,24 @@
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { SqliteWriter } from './writer.js';
-import type { WriteOp, WriteOutcome } from './writer.js';
+import { fromWireOps, toWireOutcomes } from './writer-wire.js';
+import type { WireOp, WireOutcome } from './writer-wire.js';
 
 export interface WriterThreadData {
   path: string;
   synchronous: 'full' | 'normal';
 }
 
-/** From the main thread: a batch to write, numbered. */
+/** From the main thread: a batch to write, numbered (ops in their wire form: writer-wire.ts). */
 export interface WriterRequest {
   id: number;
-  ops: WriteOp[];
+  ops: WireOp[];
 }
 
 /** To the main thread: each op's outcome, in order. */
 export interface WriterReply {
   id: number;
-  outcomes: WriteOutcome[];
+  outcomes: WireOutcome[];
 }
 
 if (!parentPort) throw new Error('writer-thread.ts runs as a worker thread');
@@ -52,11 +53,12 @@ port.on('message', (first: WriterRequest | 'close') => {
     next = (receiveMessageOnPort(port) as { message: WriterRequest | 'close' } | undefined)
       ?.message;
   }
-  const outcomes = writer.write(requests.flatMap((r) => r.ops));
+  const ops = requests.flatMap((r) => fromWireOps(r.ops));
+  const outcomes = toWireOutcomes(ops, writer.write(ops));
   let at = 0;
-  for (const { id, ops } of requests) {
-    const reply: WriterReply = { id, outcomes: outcomes.slice(at, at + ops.length) };
-    at += ops.length;
+  for (const { id, ops: sent } of requests) {
+    const reply: WriterReply = { id, outcomes: outcomes.slice(at, at + sent.length) };
+    at += sent.length;
     port.postMessage(reply);
   }
   if (next === 'close') {

@@ -3,8 +3,9 @@ import type { AppendResult, NewMessage, ProfileInput, ReadUpdate } from '../chat
 import { newMessageId } from './message-id.js';
 import { fromRawMessage, MESSAGE_COLUMNS } from './rows.js';
 import type { ConversationRow, RawMessageRow } from './rows.js';
+import { storedMessage } from './writer-wire.js';
 
-/** Every write of the store, as data: what crosses to the writer thread. */
+/** Every write of the store, as data: what the writer thread is handed (writer-wire.ts). */
 export type WriteOp =
   | { kind: 'append'; input: NewMessage }
   | { kind: 'upsertUser'; profile: ProfileInput; at: string }
@@ -256,36 +257,23 @@ export class SqliteWriter {
     }
     const id = newMessageId();
     const seq = conversation.lastSeq + 1;
-    const { conversationId, senderId, content, clientMessageId } = input;
     const stored =
       this.stmt.insertMessage.run(
         id,
-        conversationId,
-        senderId,
-        content,
+        input.conversationId,
+        input.senderId,
+        input.content,
         seq,
-        clientMessageId,
+        input.clientMessageId,
         at,
         at,
       ).changes === 1;
     if (stored) {
       conversation.lastSeq = seq;
       conversation.lastId = id;
-      if (senderId === conversation.participant1Id) conversation.toP2++;
+      if (input.senderId === conversation.participant1Id) conversation.toP2++;
       else conversation.toP1++;
-      const message = {
-        id,
-        conversationId,
-        senderId,
-        content,
-        seq,
-        clientMessageId,
-        isRead: false,
-        readAt: null,
-        createdAt: at,
-        updatedAt: at,
-      };
-      return { message, duplicate: false };
+      return { message: storedMessage(input, id, seq, at), duplicate: false };
     }
     const existing = this.stmt.byClientId.get(
       input.conversationId,
