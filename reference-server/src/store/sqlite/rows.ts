@@ -1,4 +1,9 @@
-import type { ConversationRecord, ConversationView, MessageRecord } from '../chat-store.js';
+import type {
+  ConversationRecord,
+  ConversationView,
+  MessageRecord,
+  NewMessage,
+} from '../chat-store.js';
 
 export type ConversationRow = ConversationRecord & {
   activityAt: string;
@@ -100,6 +105,30 @@ export function fromRawMessage(r: RawMessageRow): MessageRecord {
     readAt: r[7],
     createdAt: r[8],
     updatedAt: r[9],
+  };
+}
+
+/**
+ * The message that an append stores, built from its inputs instead of read back (the writer), and
+ * rebuilt the same way on the main thread from the id, seq and time the writer thread returns.
+ */
+export function storedMessage(
+  input: NewMessage,
+  id: string,
+  seq: number,
+  at: string,
+): MessageRecord {
+  return {
+    id,
+    conversationId: input.conversationId,
+    senderId: input.senderId,
+    content: input.content,
+    seq,
+    clientMessageId: input.clientMessageId,
+    isRead: false,
+    readAt: null,
+    createdAt: at,
+    updatedAt: at,
   };
 }
 

@@ -5,7 +5,8 @@
  * main thread does not have (id, seq, time): it built the rest itself, and the content is not
  * copied back. Everything else (other writes, duplicates, failures) crosses as it is.
  */
-import type { AppendResult, NewMessage } from '../chat-store.js';
+import type { AppendResult } from '../chat-store.js';
+import { storedMessage } from './rows.js';
 import type { WriteOp, WriteOutcome } from './writer.js';
 
 /** An append as `[conversationId, senderId, content, clientMessageId]`, any other op as is. */
@@ -13,27 +14,6 @@ export type WireOp = WriteOp | [string, string, string, string];
 
 /** A stored append as `[id, seq, createdAt]`, any other outcome as is. */
 export type WireOutcome = WriteOutcome | [string, number, string];
-
-/** The message that an append stores: also what the main thread rebuilds from a wire outcome. */
-export function storedMessage(
-  input: NewMessage,
-  id: string,
-  seq: number,
-  at: string,
-): AppendResult['message'] {
-  return {
-    id,
-    conversationId: input.conversationId,
-    senderId: input.senderId,
-    content: input.content,
-    seq,
-    clientMessageId: input.clientMessageId,
-    isRead: false,
-    readAt: null,
-    createdAt: at,
-    updatedAt: at,
-  };
-}
 
 /** Main thread, out. */
 export function toWireOps(ops: readonly WriteOp[]): WireOp[] {
@@ -75,10 +55,10 @@ export function fromWireOutcomes(
 ): WriteOutcome[] {
   return wire.map((outcome, i) => {
     if (!Array.isArray(outcome)) return outcome;
-    const op = ops[i];
-    if (op?.kind !== 'append') throw new Error(`a stored append answered op ${i}, not an append`);
+    // The writer answers each op in order: a stored append's outcome is an append's.
+    const { input } = ops[i] as Extract<WriteOp, { kind: 'append' }>;
     const [id, seq, at] = outcome;
-    const value: AppendResult = { message: storedMessage(op.input, id, seq, at), duplicate: false };
+    const value: AppendResult = { message: storedMessage(input, id, seq, at), duplicate: false };
     return { ok: true, value };
   });
 }

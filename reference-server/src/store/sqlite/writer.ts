@@ -1,9 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { AppendResult, NewMessage, ProfileInput, ReadUpdate } from '../chat-store.js';
 import { newMessageId } from './message-id.js';
-import { fromRawMessage, MESSAGE_COLUMNS } from './rows.js';
+import { fromRawMessage, MESSAGE_COLUMNS, storedMessage } from './rows.js';
 import type { ConversationRow, RawMessageRow } from './rows.js';
-import { storedMessage } from './writer-wire.js';
 
 /** Every write of the store, as data: what the writer thread is handed (writer-wire.ts). */
 export type WriteOp =
