@@ -6,9 +6,9 @@
  */
 import { parseArgs } from 'node:util';
 import { deserialize, serialize } from 'node:v8';
-import type { WriteOp, WriteOutcome } from '../reference-server/src/store/sqlite/writer.js';
 import { storedMessage } from '../reference-server/src/store/sqlite/rows.js';
 import { toWireOps, toWireOutcomes } from '../reference-server/src/store/sqlite/writer-wire.js';
+import type { WriteOp, WriteOutcome } from '../reference-server/src/store/sqlite/writer.js';
 
 const { values } = parseArgs({ options: { batch: { type: 'string', default: '20' } } });
 const batch = Number(values.batch);
