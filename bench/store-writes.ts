@@ -19,7 +19,7 @@ import Database from 'better-sqlite3';
 import { SqliteStore } from '../reference-server/src/store/sqlite/sqlite-store.js';
 import type { NewMessage } from '../reference-server/src/store/chat-store.js';
 import { migrate } from '../reference-server/src/store/sqlite/migrations.js';
-import { SqliteWriter } from '../reference-server/src/store/sqlite/writer.js';
+import { openWriterConnection, SqliteWriter } from '../reference-server/src/store/sqlite/writer.js';
 
 const { values } = parseArgs({
   options: {
@@ -57,13 +57,14 @@ function storeTarget(): Target {
   };
 }
 
-function inProcessTarget(): Target {
-  // As the store sets up its file and the writer thread its connection.
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  migrate(db);
-  db.pragma(`synchronous = ${synchronous}`);
-  db.pragma('wal_autocheckpoint = 4000');
+async function inProcessTarget(): Promise<Target> {
+  // The file as the store leaves it (WAL, migrated), without starting a writer thread, which a
+  // bundle could not find; then the connection the writer thread would have.
+  const setup = new Database(path);
+  setup.pragma('journal_mode = WAL');
+  migrate(setup);
+  setup.close();
+  const db = openWriterConnection(path, synchronous);
   const writer = new SqliteWriter(db);
   const at = new Date().toISOString();
   let created = 0;
@@ -84,7 +85,7 @@ function inProcessTarget(): Target {
   };
 }
 
-const target = values['in-process'] ? inProcessTarget() : storeTarget();
+const target = values['in-process'] ? await inProcessTarget() : storeTarget();
 const conversations: string[] = [];
 for (let i = 0; i < count; i++) {
   conversations.push(await target.createConversation(`a${i}`, `b${i}`));

@@ -4,8 +4,7 @@
  * thread keeps a connection of its own for reads (WAL lets them run beside the writer).
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
-import { SqliteWriter } from './writer.js';
+import { openWriterConnection, SqliteWriter } from './writer.js';
 import { fromWireOps, toWireOutcomes } from './writer-wire.js';
 import type { WireOp, WireOutcome } from './writer-wire.js';
 
@@ -30,14 +29,7 @@ if (!parentPort) throw new Error('writer-thread.ts runs as a worker thread');
 const port = parentPort;
 const { path, synchronous } = workerData as WriterThreadData;
 
-const db = new Database(path, { fileMustExist: true });
-db.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-db.pragma('foreign_keys = ON');
-db.pragma('busy_timeout = 5000');
-// Checkpoints run inside the COMMIT that crosses the threshold, on this thread. SQLite's default
-// of 1,000 pages (4 MB) checkpointed every 20 or so small batches; 4,000 pages (16 MB of WAL at
-// most, between checkpoints) writes 12-15% more messages a second (bench/store-writes.ts).
-db.pragma('wal_autocheckpoint = 4000');
+const db = openWriterConnection(path, synchronous);
 const writer = new SqliteWriter(db);
 
 /**
