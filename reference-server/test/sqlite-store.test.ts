@@ -389,6 +389,61 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('forgets the seqs of a batch that a full disk rolled back after its conversations were written', async () => {
+    const store = new SqliteStore({ path: join(dir, 'full-after-bump.db') });
+    const { conversation } = await store.getOrCreateConversation('a', 'b');
+    const send = (clientMessageId: string, content = clientMessageId) =>
+      store.appendMessage({
+        conversationId: conversation.id,
+        senderId: 'a',
+        content,
+        clientMessageId,
+      });
+    await send('before');
+    await store.writerPragma(`max_page_count = ${String(await store.writerPragma('page_count'))}`);
+    // The read makes the writer write the conversation row (seq 2) before it runs; the large send
+    // after it then rolls the whole transaction back, that row included.
+    const results = await Promise.allSettled([
+      send('1'),
+      store.markRead(conversation.id, 'b', 1),
+      send('large', 'x'.repeat(200_000)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    await store.writerPragma('max_page_count = 1073741823');
+    expect((await send('after')).message.seq).toBe(2);
+    expect(
+      (await store.listMessages(conversation.id, { limit: 10 })).messages.map((m) => m.seq),
+    ).toEqual([1, 2]);
+    await store.close();
+  });
+
+  it("numbers sends after another connection's commit from the row that commit left", async () => {
+    const path = join(dir, 'other-writer.db');
+    const store = new SqliteStore({ path });
+    const { conversation } = await store.getOrCreateConversation('a', 'b');
+    expect((await sendTo(store, conversation.id, 'a', '1')).message.seq).toBe(1);
+    // Another process writing the same file: a message with seq 2, and the row that counts it.
+    const other = new Database(path);
+    const at = new Date().toISOString();
+    other
+      .prepare(
+        `INSERT INTO messages (id, conversationId, senderId, content, seq, clientMessageId, createdAt, updatedAt)
+         VALUES ('other-2', ?, 'b', 'from elsewhere', 2, 'other-2', ?, ?)`,
+      )
+      .run(conversation.id, at, at);
+    other
+      .prepare(
+        "UPDATE conversations SET lastSeq = 2, lastMessageId = 'other-2', lastMessageAt = ? WHERE id = ?",
+      )
+      .run(at, conversation.id);
+    other.close();
+    expect((await sendTo(store, conversation.id, 'a', '3')).message.seq).toBe(3);
+    expect(
+      (await store.listMessages(conversation.id, { limit: 10 })).messages.map((m) => m.seq),
+    ).toEqual([1, 2, 3]);
+    await store.close();
+  });
+
   it('writes turns submitted while the writer is busy as one transaction, each answer to its own send', async () => {
     const store = new SqliteStore({ path: join(dir, 'turns.db') });
     const { conversation } = await store.getOrCreateConversation('a', 'b');

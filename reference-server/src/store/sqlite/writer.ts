@@ -34,16 +34,23 @@ export interface WriteFailure {
 
 export type WriteOutcome = { ok: true; value: unknown } | { ok: false; failure: WriteFailure };
 
-/** A conversation as the current batch leaves it, written to its row once before COMMIT. */
-interface Written {
+/** What an append needs of its conversation's row: kept by the writer once read (`known`). */
+interface SeqState {
   lastSeq: number;
   participant1Id: string;
+}
+
+/** A conversation as the current batch leaves it, written to its row once before COMMIT. */
+interface Written extends SeqState {
   /** The batch's last message in it; null while every send of the batch was a duplicate. */
   lastId: string | null;
   /** Messages of the batch to each participant: their unread counters grow by as many. */
   toP1: number;
   toP2: number;
 }
+
+/** How many conversations the writer keeps the seq of (SqliteWriter.known): about 100 bytes each. */
+const KNOWN_LIMIT = 10_000;
 
 export function failureOf(error: unknown): WriteFailure {
   const code = (error as { code?: unknown } | null)?.code;
@@ -83,6 +90,16 @@ export function openWriterConnection(
 export class SqliteWriter {
   private readonly stmt;
   private readonly runBatch: (ops: readonly WriteOp[]) => WriteOutcome[];
+  /**
+   * Each conversation's last seq and first participant as committed, so that a send does not read
+   * its conversation's row: this connection is the only one that writes them. Checked at the
+   * start of every transaction: if another connection committed to the file (`data_version`),
+   * everything here is forgotten. At most KNOWN_LIMIT, the oldest dropped first.
+   */
+  private readonly known = new Map<string, SeqState>();
+  /** What this transaction leaves in `known` once it commits; dropped if it does not. */
+  private readonly pendingKnown = new Map<string, SeqState>();
+  private dataVersion: unknown = undefined;
 
   constructor(private readonly db: Database.Database) {
     this.stmt = {
@@ -103,9 +120,14 @@ export class SqliteWriter {
           `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversationId = ? AND senderId = ? AND clientMessageId = ?`,
         )
         .raw(true),
-      seqOf: db.prepare<[string], { lastSeq: number; participant1Id: string }>(
-        'SELECT lastSeq, participant1Id FROM conversations WHERE id = ?',
-      ),
+      // An array, not an object: better-sqlite3's row objects, spread into another, went through
+      // V8's slow paths (map migrations, IC misses) on every call.
+      seqOf: db
+        .prepare<[string], [lastSeq: number, participant1Id: string]>(
+          'SELECT lastSeq, participant1Id FROM conversations WHERE id = ?',
+        )
+        .raw(true),
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
       bump: db.prepare(`
         UPDATE conversations SET lastSeq = ?, lastMessageId = ?, lastMessageAt = ?, activityAt = ?,
           updatedAt = ?, participant1Unread = participant1Unread + ?, participant2Unread = participant2Unread + ?
@@ -153,6 +175,13 @@ export class SqliteWriter {
       this.apply(op, at, written),
     );
     this.runBatch = db.transaction((ops: readonly WriteOp[]): WriteOutcome[] => {
+      // Opens the transaction's snapshot: another connection's commit after it would make this
+      // one's first write fail (SQLITE_BUSY_SNAPSHOT), so `known` is right for the whole batch.
+      const version = this.stmt.dataVersion.get();
+      if (version !== this.dataVersion) {
+        this.known.clear();
+        this.dataVersion = version;
+      }
       const at = new Date().toISOString();
       const written = new Map<string, Written>();
       const outcomes = ops.map((op): WriteOutcome => {
@@ -202,8 +231,17 @@ export class SqliteWriter {
   /** One transaction for `run`; if BEGIN or COMMIT fails, each op gets that failure. */
   private transaction(run: readonly WriteOp[]): WriteOutcome[] {
     try {
-      return this.runBatch(run);
+      const outcomes = this.runBatch(run);
+      for (const [id, state] of this.pendingKnown) {
+        if (!this.known.has(id) && this.known.size >= KNOWN_LIMIT) {
+          this.known.delete(this.known.keys().next().value!);
+        }
+        this.known.set(id, state);
+      }
+      this.pendingKnown.clear();
+      return outcomes;
     } catch (error) {
+      this.pendingKnown.clear();
       const failure = failureOf(error);
       return run.map(() => ({ ok: false, failure }));
     }
@@ -221,6 +259,7 @@ export class SqliteWriter {
     for (const [id, c] of written) {
       if (c.lastId !== null)
         this.stmt.bump.run(c.lastSeq, c.lastId, at, at, at, c.toP1, c.toP2, id);
+      this.pendingKnown.set(id, { lastSeq: c.lastSeq, participant1Id: c.participant1Id });
     }
     written.clear();
   }
@@ -266,13 +305,21 @@ export class SqliteWriter {
   }
 
   private append(input: NewMessage, at: string, written: Map<string, Written>): AppendResult {
-    // seq is the conversation's last one, read once per batch and carried here from message to
-    // message; the conversation row is written once per batch (writeConversations).
+    // seq is the conversation's last one, read from its row the first time (then kept in `known`)
+    // and carried here from message to message; the row is written once per batch
+    // (writeConversations).
     let conversation = written.get(input.conversationId);
     if (!conversation) {
-      const row = this.stmt.seqOf.get(input.conversationId);
-      if (!row) throw new Error(`conversation ${input.conversationId} not found`);
-      conversation = { ...row, lastId: null, toP1: 0, toP2: 0 };
+      const state =
+        this.pendingKnown.get(input.conversationId) ?? this.known.get(input.conversationId);
+      if (state) {
+        const { lastSeq, participant1Id } = state;
+        conversation = { lastSeq, participant1Id, lastId: null, toP1: 0, toP2: 0 };
+      } else {
+        const row = this.stmt.seqOf.get(input.conversationId);
+        if (!row) throw new Error(`conversation ${input.conversationId} not found`);
+        conversation = { lastSeq: row[0], participant1Id: row[1], lastId: null, toP1: 0, toP2: 0 };
+      }
       written.set(input.conversationId, conversation);
     }
     const id = newMessageId();
