@@ -213,10 +213,12 @@ export async function latencyScenario(options: RunOptions): Promise<ScenarioResu
   const notes: string[] = [];
   for (const rate of rates) {
     const args = { seconds: seconds / rounds, rate, warmupMs: options.quick ? 200 : 1500 };
+    // At the goal's rate, Parley with synchronous=NORMAL too: how much of the tail is the fsync.
+    const withNormal = rate >= 5000 && !options.quick;
     const runs = await interleaved<OpenLoopResult>(
       `latency-${rate}`,
       options,
-      ['parley', 'relay'],
+      withNormal ? ['parley', 'relay', 'normal'] : ['parley', 'relay'],
       rounds,
       (kind, targets) => measure(kind, targets, pairs, 'openloop', args),
     );
@@ -253,9 +255,20 @@ export async function latencyScenario(options: RunOptions): Promise<ScenarioResu
       compareRow(s, 'send→receive p99.9 ms', ours.receipt.p999, base.receipt.p999),
       compareRow(s, 'send→receive max ms', ours.receipt.max, base.receipt.max),
     );
+    const normal = withNormal ? summarize('normal') : undefined;
+    if (normal) {
+      const label = 'with synchronous=NORMAL (no fsync per commit)';
+      rows.push(
+        compareRow(s, `send→receive p50 ms ${label}`, normal.receipt.p50, base.receipt.p50),
+        compareRow(s, `send→receive p99 ms ${label}`, normal.receipt.p99, base.receipt.p99),
+      );
+    }
     notes.push(
       `Latency at ${fmt.int(rate)} msg/s: not received within 5 s of the last send: ${fmt.int(ours.lost)} of ${fmt.int(ours.sent)} (Parley), ` +
         `${fmt.int(base.lost)} of ${fmt.int(base.sent)} (relay); refused: ${ours.errors} / ${base.errors}. ` +
+        (normal
+          ? `Parley with synchronous=NORMAL: ${fmt.int(normal.lost)} of ${fmt.int(normal.sent)} not received, server CPU ${normal.serverCpu}. `
+          : '') +
         `Server CPU ${ours.serverCpu} (Parley), ${base.serverCpu} (relay); server main thread busy ${ours.mainBusy} / ${base.mainBusy} (event-loop utilization); ` +
         `generator CPU ${ours.genCpu} / ${base.genCpu}; ` +
         `generator send lag (actual − scheduled send time) p99 ${fmt.ms(ours.lag.p99)} ms / ${fmt.ms(base.lag.p99)} ms, ` +
