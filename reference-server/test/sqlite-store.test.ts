@@ -51,7 +51,7 @@ describe('SQLite store', () => {
     await first.close();
     const second = new SqliteStore({ path });
     const versions = second.db.prepare('SELECT version FROM schema_migrations').all();
-    expect(versions).toEqual([{ version: 1 }, { version: 2 }]);
+    expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     expect((await second.listMessages(conversation.id, { limit: 10 })).messages).toHaveLength(1);
     expect(second.db.pragma('journal_mode', { simple: true })).toBe('wal');
     // Writes run on the writer thread's own connection, with FULL: COMMIT returns after fsync.
@@ -97,6 +97,21 @@ describe('SQLite store', () => {
       .all()
       .map((row) => row.name);
     expect(indexes).not.toContain('messages_sender_seq');
+    // Version 3 rebuilt the retry index in another column order: a retry is still a no-op.
+    const retried = await store.appendMessage({
+      conversationId: 'c1',
+      senderId: 'b',
+      content: 'again',
+      clientMessageId: 'k5',
+    });
+    expect(retried).toMatchObject({ duplicate: true, message: { id: 'm5', seq: 5, content: 'x' } });
+    const next = await store.appendMessage({
+      conversationId: 'c1',
+      senderId: 'a',
+      content: 'y',
+      clientMessageId: 'k5', // the same id from the other participant is another message
+    });
+    expect(next).toMatchObject({ duplicate: false, message: { seq: 7 } });
     await store.close();
   });
 

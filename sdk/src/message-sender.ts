@@ -6,7 +6,7 @@ import type { OutboxEntry } from './outbox.js';
 import { LIMITS } from './protocol.js';
 import type { Message } from './protocol.js';
 import type { ClientMessage, OutboxStorage } from './types.js';
-import { randomId } from './uuid.js';
+import { timeOrderedId } from './uuid.js';
 
 export interface SenderDeps {
   storage: OutboxStorage;
@@ -81,7 +81,7 @@ export class MessageSender {
       return Promise.reject(new ChatError('bad_request', 'a message cannot be empty'));
     }
     const entry: OutboxEntry = {
-      clientMessageId: randomId(),
+      clientMessageId: timeOrderedId(),
       conversationId,
       senderId,
       content,

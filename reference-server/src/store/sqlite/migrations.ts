@@ -76,6 +76,18 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
       DROP INDEX messages_sender_seq;
     `,
   },
+  {
+    version: 3,
+    name: 'retry index led by clientMessageId',
+    // The unique index that turns a retried send into a no-op led with conversationId: every send
+    // of a batch dirtied a leaf page of its own conversation's part of it (a WAL frame each).
+    // Led by clientMessageId, time-ordered ids (the SDK's UUIDv7s) land together at its right edge.
+    // Lookups give all three columns, so any order serves them.
+    sql: `
+      DROP INDEX messages_client_id;
+      CREATE UNIQUE INDEX messages_client_id ON messages (clientMessageId, senderId, conversationId);
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): number {
