@@ -26,6 +26,31 @@ function sendTo(
   });
 }
 
+/**
+ * A store whose file may not grow after one stored send ('before' from 'a'): a large send's
+ * overflow pages then hit SQLITE_FULL, which rolls back the whole transaction, not just that
+ * statement. `send` sends from 'a' with its clientMessageId as content unless given.
+ */
+async function storeOnFullDisk(name: string) {
+  const store = new SqliteStore({ path: join(dir, name) });
+  const { conversation } = await store.getOrCreateConversation('a', 'b');
+  const send = (clientMessageId: string, content = clientMessageId) =>
+    store.appendMessage({
+      conversationId: conversation.id,
+      senderId: 'a',
+      content,
+      clientMessageId,
+    });
+  await send('before');
+  await store.writerPragma(`max_page_count = ${String(await store.writerPragma('page_count'))}`);
+  return {
+    store,
+    conversation,
+    send,
+    freeSpace: () => store.writerPragma('max_page_count = 1073741823'),
+  };
+}
+
 function plan(
   store: SqliteStore,
   sql: string,
@@ -367,19 +392,7 @@ describe('SQLite store', () => {
   });
 
   it('fails every send of a batch that a full disk rolled back, and commits none after it on its own', async () => {
-    const store = new SqliteStore({ path: join(dir, 'full.db') });
-    const { conversation } = await store.getOrCreateConversation('a', 'b');
-    const send = (clientMessageId: string, content = clientMessageId) =>
-      store.appendMessage({
-        conversationId: conversation.id,
-        senderId: 'a',
-        content,
-        clientMessageId,
-      });
-    await send('before');
-    // The file may not grow: the large send's overflow pages hit SQLITE_FULL, which rolls back
-    // the whole transaction, not just that statement.
-    await store.writerPragma(`max_page_count = ${String(await store.writerPragma('page_count'))}`);
+    const { store, conversation, send, freeSpace } = await storeOnFullDisk('full.db');
     const results = await Promise.allSettled([
       send('1'),
       send('large', 'x'.repeat(200_000)),
@@ -392,7 +405,7 @@ describe('SQLite store', () => {
         message: expect.stringMatching(/^Storage unavailable \(SQLITE_FULL/),
       });
     }
-    await store.writerPragma('max_page_count = 1073741823');
+    await freeSpace();
     const after = await send('after');
     expect(after.message.seq).toBe(2);
     expect(
@@ -405,17 +418,7 @@ describe('SQLite store', () => {
   });
 
   it('forgets the seqs of a batch that a full disk rolled back after its conversations were written', async () => {
-    const store = new SqliteStore({ path: join(dir, 'full-after-bump.db') });
-    const { conversation } = await store.getOrCreateConversation('a', 'b');
-    const send = (clientMessageId: string, content = clientMessageId) =>
-      store.appendMessage({
-        conversationId: conversation.id,
-        senderId: 'a',
-        content,
-        clientMessageId,
-      });
-    await send('before');
-    await store.writerPragma(`max_page_count = ${String(await store.writerPragma('page_count'))}`);
+    const { store, conversation, send, freeSpace } = await storeOnFullDisk('full-after-bump.db');
     // The read makes the writer write the conversation row (seq 2) before it runs; the large send
     // after it then rolls the whole transaction back, that row included.
     const results = await Promise.allSettled([
@@ -424,7 +427,7 @@ describe('SQLite store', () => {
       send('large', 'x'.repeat(200_000)),
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
-    await store.writerPragma('max_page_count = 1073741823');
+    await freeSpace();
     expect((await send('after')).message.seq).toBe(2);
     expect(
       (await store.listMessages(conversation.id, { limit: 10 })).messages.map((m) => m.seq),
