@@ -91,15 +91,14 @@ export class SqliteWriter {
   private readonly stmt;
   private readonly runBatch: (ops: readonly WriteOp[]) => WriteOutcome[];
   /**
-   * Each conversation's last seq and first participant as committed, so that a send does not read
-   * its conversation's row: this connection is the only one that writes them. Checked at the
-   * start of every transaction: if another connection committed to the file (`data_version`),
-   * everything here is forgotten. At most KNOWN_LIMIT, the oldest dropped first.
+   * Each conversation's last seq and first participant as this connection wrote them, so that a
+   * send does not read its conversation's row: this connection is the only one that writes them.
+   * Everything here is forgotten when a transaction fails (it may have been rolled back) and when
+   * another connection committed to the file (`data_version`, read at the start of every
+   * transaction). At most KNOWN_LIMIT, the first kept dropped first.
    */
   private readonly known = new Map<string, SeqState>();
-  /** What this transaction leaves in `known` once it commits; dropped if it does not. */
-  private readonly pendingKnown = new Map<string, SeqState>();
-  private dataVersion: unknown = undefined;
+  private dataVersion: number | undefined = undefined;
 
   constructor(private readonly db: Database.Database) {
     this.stmt = {
@@ -127,7 +126,7 @@ export class SqliteWriter {
           'SELECT lastSeq, participant1Id FROM conversations WHERE id = ?',
         )
         .raw(true),
-      dataVersion: db.prepare('PRAGMA data_version').pluck(),
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
       bump: db.prepare(`
         UPDATE conversations SET lastSeq = ?, lastMessageId = ?, lastMessageAt = ?, activityAt = ?,
           updatedAt = ?, participant1Unread = participant1Unread + ?, participant2Unread = participant2Unread + ?
@@ -231,17 +230,9 @@ export class SqliteWriter {
   /** One transaction for `run`; if BEGIN or COMMIT fails, each op gets that failure. */
   private transaction(run: readonly WriteOp[]): WriteOutcome[] {
     try {
-      const outcomes = this.runBatch(run);
-      for (const [id, state] of this.pendingKnown) {
-        if (!this.known.has(id) && this.known.size >= KNOWN_LIMIT) {
-          this.known.delete(this.known.keys().next().value!);
-        }
-        this.known.set(id, state);
-      }
-      this.pendingKnown.clear();
-      return outcomes;
+      return this.runBatch(run);
     } catch (error) {
-      this.pendingKnown.clear();
+      this.known.clear();
       const failure = failureOf(error);
       return run.map(() => ({ ok: false, failure }));
     }
@@ -259,7 +250,10 @@ export class SqliteWriter {
     for (const [id, c] of written) {
       if (c.lastId !== null)
         this.stmt.bump.run(c.lastSeq, c.lastId, at, at, at, c.toP1, c.toP2, id);
-      this.pendingKnown.set(id, { lastSeq: c.lastSeq, participant1Id: c.participant1Id });
+      if (!this.known.has(id) && this.known.size >= KNOWN_LIMIT) {
+        this.known.delete(this.known.keys().next().value!);
+      }
+      this.known.set(id, { lastSeq: c.lastSeq, participant1Id: c.participant1Id });
     }
     written.clear();
   }
@@ -310,8 +304,7 @@ export class SqliteWriter {
     // (writeConversations).
     let conversation = written.get(input.conversationId);
     if (!conversation) {
-      const state =
-        this.pendingKnown.get(input.conversationId) ?? this.known.get(input.conversationId);
+      const state = this.known.get(input.conversationId);
       if (state) {
         const { lastSeq, participant1Id } = state;
         conversation = { lastSeq, participant1Id, lastId: null, toP1: 0, toP2: 0 };
