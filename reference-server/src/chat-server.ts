@@ -70,7 +70,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   const logger = options.logger ?? createLogger(config.logLevel);
   const verify = createTokenVerifier(config.jwt);
   const origins = new OriginPolicy(config.origins);
-  const store = options.store ?? openSqliteStore(config.db, config.synchronous);
+  const store = options.store ?? openSqliteStore(config.db, config.synchronous, logger);
 
   const { server: httpServer, serve } = createHttpServer();
   const io = createIo(httpServer, origins, config.maxFrameBytes);

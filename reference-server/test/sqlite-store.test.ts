@@ -6,6 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { SqliteWriter } from '../src/store/sqlite/writer.js';
+import type { WriteOutcome } from '../src/store/sqlite/writer.js';
 import { CONVERSATION_VIEW_SQL, UNREAD_COUNTS_SQL } from '../src/store/sqlite/rows.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'parley-store-'));
@@ -65,7 +67,11 @@ function plan(
 describe('SQLite store', () => {
   it('runs migrations once and reopens an existing file', async () => {
     const path = join(dir, 'reopen.db');
-    const first = new SqliteStore({ path });
+    const logged: Array<[object, string]> = [];
+    const log = { info: (details: object, message: string) => logged.push([details, message]) };
+    const first = new SqliteStore({ path, log });
+    // A new file: one line for the whole schema, not one per migration.
+    expect(logged).toEqual([[{ version: 3 }, 'created database schema']]);
     const { conversation } = await first.getOrCreateConversation('a', 'b');
     await first.appendMessage({
       conversationId: conversation.id,
@@ -74,7 +80,8 @@ describe('SQLite store', () => {
       clientMessageId: '1',
     });
     await first.close();
-    const second = new SqliteStore({ path });
+    const second = new SqliteStore({ path, log });
+    expect(logged).toHaveLength(1); // nothing left to apply
     const versions = second.db.prepare('SELECT version FROM schema_migrations').all();
     expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
     expect((await second.listMessages(conversation.id, { limit: 10 })).messages).toHaveLength(1);
@@ -114,7 +121,21 @@ describe('SQLite store', () => {
     }
     v1.close();
 
-    const store = new SqliteStore({ path });
+    const logged: Array<[Record<string, unknown>, string]> = [];
+    const log = {
+      info: (details: object, message: string) =>
+        logged.push([details as Record<string, unknown>, message]),
+    };
+    const store = new SqliteStore({ path, log });
+    // An existing file: each migration is announced before it runs (an index rebuild on a large
+    // file takes seconds) and logged with its duration when it is done.
+    expect(logged.map(([{ ms: _ms, ...details }, message]) => [details, message])).toEqual([
+      [{ migration: 2, name: 'unread counters on conversations' }, 'applying database migration'],
+      [{ migration: 2, name: 'unread counters on conversations' }, 'applied database migration'],
+      [{ migration: 3, name: 'retry index led by clientMessageId' }, 'applying database migration'],
+      [{ migration: 3, name: 'retry index led by clientMessageId' }, 'applied database migration'],
+    ]);
+    expect(logged.filter(([details]) => typeof details.ms === 'number')).toHaveLength(2);
     expect(await store.unreadCounts('a')).toEqual({ c1: 2 }); // 4 and 5
     expect(await store.unreadCounts('b')).toEqual({ c1: 1 }); // 6
     const indexes = store.db
@@ -459,6 +480,41 @@ describe('SQLite store', () => {
     expect(
       (await store.listMessages(conversation.id, { limit: 10 })).messages.map((m) => m.seq),
     ).toEqual([1, 2, 3]);
+    await store.close();
+  });
+
+  it('keeps the seqs of at most its limit of conversations, the first kept dropped first', async () => {
+    const store = new SqliteStore({ path: ':memory:' });
+    const ids: string[] = [];
+    for (const other of ['b', 'c', 'd']) {
+      ids.push((await store.getOrCreateConversation('a', other)).conversation.id);
+    }
+    // A writer of its own on the store's connection, which keeps two conversations at most.
+    const writer = new SqliteWriter(store.db, 2);
+    const seqOf = (outcome: WriteOutcome | undefined) =>
+      outcome?.ok ? (outcome.value as { message: { seq: number } }).message.seq : outcome;
+    const send = (conversationId: string, clientMessageId: string) =>
+      seqOf(
+        writer.write([
+          {
+            kind: 'append',
+            input: { conversationId, senderId: 'a', content: 'x', clientMessageId },
+          },
+        ])[0],
+      );
+    // One batch each, round robin: from the third on, each batch drops the conversation that was
+    // kept first, and the next send to it reads its row again.
+    const seqs: unknown[] = [];
+    for (let round = 1; round <= 3; round++) {
+      for (const id of ids) seqs.push(send(id, `${round}-${id}`));
+    }
+    expect(seqs).toEqual([1, 1, 1, 2, 2, 2, 3, 3, 3]);
+    expect(writer.knownConversations).toBe(2);
+    // Which two it kept: a write on the same connection leaves data_version as it was, so a kept
+    // seq stays as the writer left it while a dropped one is read from the row again.
+    store.db.prepare('UPDATE conversations SET lastSeq = lastSeq + 100').run();
+    expect([send(ids[2]!, '4-d'), send(ids[1]!, '4-c'), send(ids[0]!, '4-b')]).toEqual([4, 4, 104]);
+    expect(writer.knownConversations).toBe(2);
     await store.close();
   });
 

@@ -90,7 +90,17 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   },
 ];
 
-export function migrate(db: Database.Database): number {
+/** Where `migrate` says what it does: a pino logger fits. */
+export interface MigrationLog {
+  info(details: object, message: string): void;
+}
+
+/**
+ * Applies the migrations that the file has not had yet, each in its own transaction, and returns
+ * how many. On a file that already has a schema each one is logged before it starts and when it is
+ * done, with its duration: an index rebuild on millions of messages makes a start take seconds.
+ */
+export function migrate(db: Database.Database, log?: MigrationLog): number {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, appliedAt TEXT NOT NULL)`);
   const applied = new Set(
@@ -102,14 +112,22 @@ export function migrate(db: Database.Database): number {
   const record = db.prepare(
     'INSERT INTO schema_migrations (version, name, appliedAt) VALUES (?, ?, ?)',
   );
-  let count = 0;
-  for (const migration of MIGRATIONS) {
-    if (applied.has(migration.version)) continue;
+  const pending = MIGRATIONS.filter((migration) => !applied.has(migration.version));
+  // A new file gets every migration in a few milliseconds: one line, not one per migration.
+  const upgrading = applied.size > 0;
+  for (const migration of pending) {
+    const details = { migration: migration.version, name: migration.name };
+    if (upgrading) log?.info(details, 'applying database migration');
+    const start = performance.now();
     db.transaction(() => {
       db.exec(migration.sql);
       record.run(migration.version, migration.name, new Date().toISOString());
     })();
-    count++;
+    const ms = Math.round(performance.now() - start);
+    if (upgrading) log?.info({ ...details, ms }, 'applied database migration');
   }
-  return count;
+  if (!upgrading && pending.length > 0) {
+    log?.info({ version: pending.at(-1)!.version }, 'created database schema');
+  }
+  return pending.length;
 }

@@ -1,9 +1,14 @@
+import type { MigrationLog } from './migrations.js';
 import { SqliteStore } from './sqlite-store.js';
 
 /** Opens the SQLite store, turning file-system failures into errors that say what to do. */
-export function openSqliteStore(path: string, synchronous: 'full' | 'normal'): SqliteStore {
+export function openSqliteStore(
+  path: string,
+  synchronous: 'full' | 'normal',
+  log?: MigrationLog,
+): SqliteStore {
   try {
-    return new SqliteStore({ path, synchronous });
+    return new SqliteStore({ path, synchronous, log });
   } catch (error) {
     // Anything else (a missing writer-thread.js) says what to do itself.
     if (typeof (error as { code?: unknown } | null)?.code !== 'string') throw error;

@@ -16,6 +16,7 @@ import type {
   UserRecord,
 } from '../chat-store.js';
 import { migrate } from './migrations.js';
+import type { MigrationLog } from './migrations.js';
 import { WriteQueue } from './write-queue.js';
 import { SqliteWriter } from './writer.js';
 import {
@@ -33,6 +34,8 @@ export interface SqliteStoreOptions {
   path: string;
   /** `full` (default): an ack survives power loss. `normal`: survives a process crash only. */
   synchronous?: 'full' | 'normal';
+  /** Told about each migration applied at open (a pino logger fits); silent without one. */
+  log?: MigrationLog;
 }
 
 const now = (): string => new Date().toISOString();
@@ -73,7 +76,7 @@ export class SqliteStore implements ChatStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
+    migrate(this.db, options.log);
     assertWritable(this.db);
     const db = this.db;
     this.stmt = {

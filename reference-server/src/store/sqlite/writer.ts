@@ -50,7 +50,7 @@ interface Written extends SeqState {
 }
 
 /** How many conversations the writer keeps the seq of (SqliteWriter.known): about 100 bytes each. */
-const KNOWN_LIMIT = 10_000;
+export const KNOWN_LIMIT = 10_000;
 
 export function failureOf(error: unknown): WriteFailure {
   const code = (error as { code?: unknown } | null)?.code;
@@ -95,12 +95,15 @@ export class SqliteWriter {
    * send does not read its conversation's row: this connection is the only one that writes them.
    * Everything here is forgotten when a transaction fails (it may have been rolled back) and when
    * another connection committed to the file (`data_version`, read at the start of every
-   * transaction). At most KNOWN_LIMIT, the first kept dropped first.
+   * transaction). At most `knownLimit` (KNOWN_LIMIT), the first kept dropped first.
    */
   private readonly known = new Map<string, SeqState>();
   private dataVersion: number | undefined = undefined;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly knownLimit = KNOWN_LIMIT,
+  ) {
     this.stmt = {
       // The unique index on (conversationId, senderId, clientMessageId) turns a retry into a
       // no-op, and the one on (conversationId, seq) makes a reused seq fail loudly.
@@ -238,6 +241,11 @@ export class SqliteWriter {
     }
   }
 
+  /** How many conversations' seqs are kept (`known`), for tests and operations. */
+  get knownConversations(): number {
+    return this.known.size;
+  }
+
   private pragma(source: string): WriteOutcome {
     try {
       return { ok: true, value: this.db.pragma(source, { simple: true }) };
@@ -250,7 +258,7 @@ export class SqliteWriter {
     for (const [id, c] of written) {
       if (c.lastId !== null)
         this.stmt.bump.run(c.lastSeq, c.lastId, at, at, at, c.toP1, c.toP2, id);
-      if (!this.known.has(id) && this.known.size >= KNOWN_LIMIT) {
+      if (!this.known.has(id) && this.known.size >= this.knownLimit) {
         this.known.delete(this.known.keys().next().value!);
       }
       this.known.set(id, { lastSeq: c.lastSeq, participant1Id: c.participant1Id });
