@@ -81,7 +81,14 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     typingExpiryMs: config.typingExpiryMs,
     rateLimits: config.rateLimits,
   });
-  attachSocketHandlers(io, service, verify, service.limits, logger, config.trustProxy);
+  const stopSocketHandlers = attachSocketHandlers(
+    io,
+    service,
+    verify,
+    service.limits,
+    logger,
+    config.trustProxy,
+  );
   const app = createApp({
     service,
     verify: rememberVerified(verify),
@@ -99,6 +106,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   try {
     await listen(httpServer, config.port, config.host);
   } catch (error) {
+    stopSocketHandlers();
     io.close();
     await store.close();
     throw error;
@@ -112,6 +120,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      stopSocketHandlers();
       io.emit('sessionEnd', {
         code: 'shutdown',
         message: 'Server is shutting down: reconnect shortly',

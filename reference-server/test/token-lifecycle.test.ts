@@ -52,17 +52,22 @@ describe('token lifecycle', () => {
     }
   });
 
-  it('keeps neither the token nor the handshake headers (cookies) of a connected socket', async () => {
+  it('keeps neither the token nor the handshake headers (cookies), query or URL of a connected socket', async () => {
     const server = await startTestServer();
     try {
       const token = server.token('tess');
       const cookie = 'host_session=s3cr3t-host-app-session';
-      const socket = await connectSocket(server.url, token, { extraHeaders: { cookie } });
+      const socket = await connectSocket(server.url, token, {
+        extraHeaders: { cookie },
+        query: { tag: 'query-s3cr3t' },
+      });
       try {
         const [held] = await server.server.io.fetchSockets();
         const kept = JSON.stringify(held!.handshake);
         expect(kept).not.toContain(token);
         expect(kept).not.toContain('s3cr3t');
+        expect(kept).not.toContain('EIO');
+        expect(held!.handshake.address).toMatch(/127\.0\.0\.1/);
         expect(held!.data.identity.userId).toBe('tess');
       } finally {
         socket.close();

@@ -50,8 +50,18 @@ type AckOf<E extends keyof ClientToServerEvents> =
     : never;
 
 const room = (userId: string): string => `user:${userId}`;
-// setTimeout takes at most 2^31-1 ms; later expiries are re-armed when that fires.
-const MAX_TIMER_MS = 2_147_483_647;
+/**
+ * How often every connected socket is checked for an expired token: one timer for all of them,
+ * not one a socket (about 240 bytes each: the Timeout, its arguments, a WeakMap entry). A socket is
+ * ended at most this long after its token's `exp`, whose unit is a second anyway.
+ */
+const EXPIRY_SWEEP_MS = 1000;
+/**
+ * What a connected socket's handshake keeps of the strings and objects that only the middleware
+ * reads (the query, the URL, the time, the headers, the auth payload with its token): one shared
+ * empty object instead of a few hundred bytes a socket. `address` and the flags stay.
+ */
+const NOTHING_KEPT: Record<string, never> = Object.freeze({});
 
 /** The EventSink over Socket.IO rooms: one room per user holds all of that user's sockets. */
 export function socketSink(io: ChatIo, hooks: TestHooks = {}): EventSink {
@@ -114,6 +124,7 @@ export function dropHandshakeRequest(socket: { conn: { request: unknown } }): vo
   socket.conn.request = null;
 }
 
+/** Serves the protocol's events on `io`; returns what stops it (the expiry sweep's timer). */
 export function attachSocketHandlers(
   io: ChatIo,
   service: ChatService,
@@ -121,7 +132,7 @@ export function attachSocketHandlers(
   limits: RateLimits,
   logger: Logger,
   trustProxy = false,
-): void {
+): () => void {
   io.use((socket, next) => {
     // Behind a reverse proxy every socket shares the proxy's address: key the limit on the client's.
     const forwarded = trustProxy ? socket.handshake.headers['x-forwarded-for'] : undefined;
@@ -192,22 +203,19 @@ export function attachSocketHandlers(
         },
       ] as const,
   );
-  // Beside the socket, not in socket.data: a cluster adapter would serialize socket.data.
-  const expiryTimers = new WeakMap<ChatSocket, NodeJS.Timeout>();
-  const expire = (socket: ChatSocket): void => {
-    const wait = socket.data.identity.expiresAt - Date.now();
-    if (wait <= 0) {
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const socket of io.sockets.sockets.values()) {
+      if (socket.data.identity.expiresAt > now) continue;
       socket.emit('sessionEnd', {
         code: 'token_expired',
         message: 'Token has expired: reconnect with a new one',
       });
       socket.disconnect(true);
-      return;
     }
-    expiryTimers.set(socket, setTimeout(expire, Math.min(wait, MAX_TIMER_MS), socket));
-  };
+  }, EXPIRY_SWEEP_MS);
+  sweep.unref();
   function onDisconnect(this: ChatSocket): void {
-    clearTimeout(expiryTimers.get(this));
     service.socketDisconnected(this.data.identity.userId, this.id);
   }
 
@@ -216,17 +224,19 @@ export function attachSocketHandlers(
     // The handshake's HTTP request is no longer needed once the middleware above has read it: a
     // reference kept for the socket's life costs several KB each (Socket.IO's memory-usage guide).
     dropHandshakeRequest(socket);
-    // Nor are its headers (the host app's cookies among them: a browser sends them all): several
-    // hundred bytes a socket, and one copy less of a session cookie.
-    socket.handshake.headers = {};
+    // Nor are its headers (the host app's cookies among them: a browser sends them all), its
+    // query, URL and time: several hundred bytes a socket, and one copy less of a session cookie.
+    const { handshake } = socket;
+    handshake.headers = handshake.query = handshake.auth = NOTHING_KEPT;
+    handshake.url = handshake.time = '';
     void socket.join(room(userId));
     service
       .socketConnected(userId)
       .catch((error: unknown) => logger.error({ err: error }, 'presence failed'));
-    expire(socket);
     for (const [event, listener] of listeners) {
       (socket.on as (e: string, listener: (...args: unknown[]) => void) => void)(event, listener);
     }
     socket.on('disconnect', onDisconnect);
   });
+  return () => clearInterval(sweep);
 }
