@@ -23,11 +23,12 @@ import {
   CONVERSATION_VIEW_SQL,
   UNREAD_COUNTS_SQL,
   MESSAGE_COLUMNS,
-  toConversation,
+  CONVERSATION_COLUMNS,
+  fromRawConversation,
   fromRawMessage,
   toView,
 } from './rows.js';
-import type { ConversationRow, RawConversationViewRow, RawMessageRow } from './rows.js';
+import type { RawConversationRow, RawConversationViewRow, RawMessageRow } from './rows.js';
 
 export interface SqliteStoreOptions {
   /** File path or `:memory:`. The folder is created when missing. */
@@ -83,12 +84,16 @@ export class SqliteStore implements ChatStore {
       getUser: db.prepare<[string], UserRecord>(
         'SELECT id, name, avatarUrl, lastSeenAt FROM users WHERE id = ?',
       ),
-      conversationByPair: db.prepare<[string, string], ConversationRow>(
-        'SELECT * FROM conversations WHERE participant1Id = ? AND participant2Id = ?',
-      ),
-      conversationById: db.prepare<[string], ConversationRow>(
-        'SELECT * FROM conversations WHERE id = ?',
-      ),
+      conversationByPair: db
+        .prepare<[string, string], RawConversationRow>(
+          `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE participant1Id = ? AND participant2Id = ?`,
+        )
+        .raw(true),
+      conversationById: db
+        .prepare<[string], RawConversationRow>(
+          `SELECT ${CONVERSATION_COLUMNS} FROM conversations WHERE id = ?`,
+        )
+        .raw(true),
       conversationViews: db
         .prepare<{ ids: string; me: string }, RawConversationViewRow>(CONVERSATION_VIEW_SQL)
         .raw(true),
@@ -191,7 +196,7 @@ export class SqliteStore implements ChatStore {
     });
     const row = this.stmt.conversationByPair.get(p1, p2);
     if (!row) throw new Error('conversation vanished after insert');
-    return { conversation: toConversation(row), created };
+    return { conversation: fromRawConversation(row), created };
   }
 
   async getConversation(
@@ -199,8 +204,8 @@ export class SqliteStore implements ChatStore {
     userId: string,
   ): Promise<ConversationRecord | null> {
     const row = this.stmt.conversationById.get(conversationId);
-    if (!row || (row.participant1Id !== userId && row.participant2Id !== userId)) return null;
-    return toConversation(row);
+    if (!row || (row[1] !== userId && row[2] !== userId)) return null;
+    return fromRawConversation(row);
   }
 
   async getConversationView(

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import type { AppendResult, NewMessage, ProfileInput, ReadUpdate } from '../chat-store.js';
 import { newMessageId } from './message-id.js';
 import { fromRawMessage, MESSAGE_COLUMNS, storedMessage } from './rows.js';
-import type { ConversationRow, RawMessageRow } from './rows.js';
+import type { RawMessageRow } from './rows.js';
 
 /** Every write of the store, as data: what the writer thread is handed (writer-wire.ts). */
 export type WriteOp =
@@ -150,9 +150,24 @@ export class SqliteWriter {
       insertConversation: db.prepare(`
         INSERT INTO conversations (id, participant1Id, participant2Id, activityAt, createdAt, updatedAt)
         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (participant1Id, participant2Id) DO NOTHING`),
-      conversationById: db.prepare<[string], ConversationRow>(
-        'SELECT * FROM conversations WHERE id = ?',
-      ),
+      // Arrays, not row objects, for the reason given at seqOf.
+      readState: db
+        .prepare<
+          [string],
+          [
+            participant1Id: string,
+            participant2Id: string,
+            participant1LastReadSeq: number,
+            participant2LastReadSeq: number,
+            lastSeq: number,
+            participant1Unread: number,
+            participant2Unread: number,
+          ]
+        >(
+          `SELECT participant1Id, participant2Id, participant1LastReadSeq, participant2LastReadSeq,
+             lastSeq, participant1Unread, participant2Unread FROM conversations WHERE id = ?`,
+        )
+        .raw(true),
       setCursor1: db.prepare(
         'UPDATE conversations SET participant1LastReadSeq = ?, participant1Unread = ?, updatedAt = ? WHERE id = ? AND participant1LastReadSeq < ?',
       ),
@@ -164,9 +179,11 @@ export class SqliteWriter {
         UPDATE messages SET isRead = 1, readAt = ?, updatedAt = ?
         WHERE conversationId = ? AND seq > ? AND seq <= ? AND senderId = ? AND isRead = 0`),
       // A range on (conversationId, seq) above the cursor: as long as what is left unread.
-      countUnread: db.prepare<[string, number, string], { n: number }>(
-        'SELECT COUNT(*) AS n FROM messages WHERE conversationId = ? AND seq > ? AND senderId = ?',
-      ),
+      countUnread: db
+        .prepare<[string, number, string], number>(
+          'SELECT COUNT(*) FROM messages WHERE conversationId = ? AND seq > ? AND senderId = ?',
+        )
+        .pluck(),
       deleteConnections: db.prepare('DELETE FROM connections WHERE userId = ? OR otherId = ?'),
       insertConnection: db.prepare(
         'INSERT INTO connections (userId, otherId) VALUES (?, ?) ON CONFLICT DO NOTHING',
@@ -354,18 +371,18 @@ export class SqliteWriter {
 
   private markRead(conversationId: string, readerId: string, seq: number, at: string): ReadUpdate {
     const s = this.stmt;
-    const row = s.conversationById.get(conversationId);
+    const row = s.readState.get(conversationId);
     if (!row) throw new Error(`conversation ${conversationId} not found`);
-    const first = row.participant1Id === readerId;
-    const otherId = first ? row.participant2Id : row.participant1Id;
-    const cursor = first ? row.participant1LastReadSeq : row.participant2LastReadSeq;
-    const target = Math.min(seq, row.lastSeq);
+    const [p1, p2, p1Cursor, p2Cursor, lastSeq, p1Unread, p2Unread] = row;
+    const first = p1 === readerId;
+    const otherId = first ? p2 : p1;
+    const cursor = first ? p1Cursor : p2Cursor;
+    const target = Math.min(seq, lastSeq);
     if (target <= cursor) {
-      const unreadCount = first ? row.participant1Unread : row.participant2Unread;
-      return { seq: cursor, changed: false, readAt: at, unreadCount };
+      return { seq: cursor, changed: false, readAt: at, unreadCount: first ? p1Unread : p2Unread };
     }
     // Recounted, not decremented: the counter is set from the messages themselves.
-    const unreadCount = s.countUnread.get(conversationId, target, otherId)?.n ?? 0;
+    const unreadCount = s.countUnread.get(conversationId, target, otherId) ?? 0;
     (first ? s.setCursor1 : s.setCursor2).run(target, unreadCount, at, conversationId, target);
     s.markMessagesRead.run(at, at, conversationId, cursor, target, otherId);
     return { seq: target, changed: true, readAt: at, unreadCount };
