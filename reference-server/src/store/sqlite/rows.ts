@@ -29,16 +29,7 @@ export type RawConversationRow = [
  * message (m*, all null when there is none).
  */
 export type RawConversationViewRow = [
-  id: string,
-  participant1Id: string,
-  participant2Id: string,
-  participant1LastReadSeq: number,
-  participant2LastReadSeq: number,
-  lastSeq: number,
-  lastMessageId: string | null,
-  lastMessageAt: string | null,
-  createdAt: string,
-  updatedAt: string,
+  ...RawConversationRow,
   unreadCount: number,
   otherId: string,
   uName: string | null,
@@ -149,7 +140,9 @@ export function storedMessage(
  * (map migrations, inline-cache misses) on every read; about 46k instructions a conversation read
  * before (README).
  */
-export function fromRawConversation(r: RawConversationRow): ConversationRecord {
+export function fromRawConversation(
+  r: RawConversationRow | RawConversationViewRow,
+): ConversationRecord {
   return {
     id: r[0],
     participant1Id: r[1],
@@ -170,18 +163,7 @@ export function fromRawConversation(r: RawConversationRow): ConversationRecord {
  */
 export function toView(r: RawConversationViewRow): ConversationView {
   return {
-    conversation: {
-      id: r[0],
-      participant1Id: r[1],
-      participant2Id: r[2],
-      participant1LastReadSeq: r[3],
-      participant2LastReadSeq: r[4],
-      lastSeq: r[5],
-      lastMessageId: r[6],
-      lastMessageAt: r[7],
-      createdAt: r[8],
-      updatedAt: r[9],
-    },
+    conversation: fromRawConversation(r),
     otherUser: { id: r[11], name: r[12], avatarUrl: r[13], lastSeenAt: r[14] },
     lastMessage:
       r[15] === null
