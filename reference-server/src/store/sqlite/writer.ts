@@ -50,7 +50,7 @@ interface Written extends SeqState {
 }
 
 /** How many conversations the writer keeps the seq of (SqliteWriter.known): about 100 bytes each. */
-export const KNOWN_LIMIT = 10_000;
+const KNOWN_LIMIT = 10_000;
 
 export function failureOf(error: unknown): WriteFailure {
   const code = (error as { code?: unknown } | null)?.code;
