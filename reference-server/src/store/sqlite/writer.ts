@@ -105,8 +105,8 @@ export class SqliteWriter {
     private readonly knownLimit = KNOWN_LIMIT,
   ) {
     this.stmt = {
-      // The unique index on (conversationId, senderId, clientMessageId) turns a retry into a
-      // no-op, and the one on (conversationId, seq) makes a reused seq fail loudly.
+      // The unique index on (clientMessageId, senderId, conversationId) (migration 3) turns a
+      // retry into a no-op, and the one on (conversationId, seq) makes a reused seq fail loudly.
       // No RETURNING: the stored row is exactly what append() passes in (no triggers, and the
       // columns left out default to unread), so the message is built from the inputs. RETURNING
       // staged the row in a temporary table and handed back ten values: without it and without a
@@ -115,7 +115,7 @@ export class SqliteWriter {
         `
           INSERT INTO messages (id, conversationId, senderId, content, seq, clientMessageId, createdAt, updatedAt)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-          ON CONFLICT (conversationId, senderId, clientMessageId) DO NOTHING`,
+          ON CONFLICT (clientMessageId, senderId, conversationId) DO NOTHING`,
       ),
       byClientId: db
         .prepare<[string, string, string], RawMessageRow>(
