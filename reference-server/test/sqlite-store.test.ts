@@ -53,6 +53,16 @@ async function storeOnFullDisk(name: string) {
   };
 }
 
+/** A MigrationLog that keeps what it is told: each line's details and message. */
+function recordingLog() {
+  const lines: Array<[Record<string, unknown>, string]> = [];
+  const log = {
+    info: (details: object, message: string) =>
+      void lines.push([details as Record<string, unknown>, message]),
+  };
+  return { lines, log };
+}
+
 function plan(
   store: SqliteStore,
   sql: string,
@@ -67,8 +77,7 @@ function plan(
 describe('SQLite store', () => {
   it('runs migrations once and reopens an existing file', async () => {
     const path = join(dir, 'reopen.db');
-    const logged: Array<[object, string]> = [];
-    const log = { info: (details: object, message: string) => logged.push([details, message]) };
+    const { lines: logged, log } = recordingLog();
     const first = new SqliteStore({ path, log });
     // A new file: one line for the whole schema, not one per migration.
     expect(logged).toEqual([[{ version: 3 }, 'created database schema']]);
@@ -121,11 +130,7 @@ describe('SQLite store', () => {
     }
     v1.close();
 
-    const logged: Array<[Record<string, unknown>, string]> = [];
-    const log = {
-      info: (details: object, message: string) =>
-        logged.push([details as Record<string, unknown>, message]),
-    };
+    const { lines: logged, log } = recordingLog();
     const store = new SqliteStore({ path, log });
     // An existing file: each migration is announced before it runs (an index rebuild on a large
     // file takes seconds) and logged with its duration when it is done.
