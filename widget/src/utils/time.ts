@@ -11,6 +11,16 @@ function dateFormat(locale: string | undefined, options: Intl.DateTimeFormatOpti
   return format;
 }
 
+const minuteFormats = new Map<string | undefined, Intl.RelativeTimeFormat>();
+function minutesAgo(locale: string | undefined, minutes: number): string {
+  let format = minuteFormats.get(locale);
+  if (!format) {
+    format = new Intl.RelativeTimeFormat(locale, { style: 'narrow', numeric: 'always' });
+    minuteFormats.set(locale, format);
+  }
+  return format.format(-minutes, 'minute');
+}
+
 function startOfDay(date: Date): number {
   return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
 }
@@ -44,8 +54,7 @@ export function relativeTime(
   const elapsed = Date.now() - date.getTime();
   if (elapsed < 60_000) return strings.now;
   if (elapsed < 3_600_000) {
-    const rtf = new Intl.RelativeTimeFormat(locale, { style: 'narrow', numeric: 'always' });
-    return rtf.format(-Math.floor(elapsed / 60_000), 'minute');
+    return minutesAgo(locale, Math.floor(elapsed / 60_000));
   }
   const diff = dayDiff(date, new Date());
   if (diff === 0) return clockTime(iso, locale);
