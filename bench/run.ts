@@ -136,8 +136,9 @@ absolute numbers, across machines.
 - Baseline for sockets: \`bench/relay.ts\`, a bare Socket.IO relay (no auth, validation or
   storage: receive, emit to the recipient's and the sender's rooms, ack) with the reference
   server's transport settings. Baseline for HTTP: bare \`node:http\` answering the same bytes
-  from memory. Baseline for the client: socket.io-client and lit alone, and a hand-written page
-  doing the same requests with \`innerHTML\`.
+  from memory. Baseline for the client: socket.io-client and lit alone, a hand-written page
+  doing the same requests with \`innerHTML\`, and for the message list alone the same messages
+  written as paragraphs with \`innerHTML\`.
 - The server under test runs in its own process (\`bench/server-runner.ts\`, every rate limit
   off, SQLite file with WAL and \`synchronous=FULL\`); the load comes from separate processes
   (\`bench/loadgen.ts\`) with real socket.io-client connections over loopback. Latency is timed

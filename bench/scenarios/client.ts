@@ -90,6 +90,70 @@ list.addEventListener('click', async (event) => {
 ${POLL}</script></body></html>`;
 }
 
+/**
+ * The message list alone, as a page shows a long history: `count` messages handed to the widget's
+ * `<chat-message-list>` (virtualized), or written as paragraphs into a scrolling div with
+ * `innerHTML` (the baseline, what a page without virtualization does). Each page times the list
+ * from its creation to its latest message on screen, then scrolls to the top in 20 steps and
+ * times each from setting `scrollTop` to the frame after it (scroll event, render, layout, paint).
+ */
+function historyListPage(count: number, kind: 'widget' | 'baseline'): string {
+  return `<!doctype html><html><head><meta charset="utf-8"><title>history list</title></head><body>
+${kind === 'widget' ? '<script src="/chat-widget.js"></script>' : ''}
+<div id="host" style="height: 500px; width: 360px; display: flex; flex-direction: column"></div>
+<script>
+const start = Date.parse('2026-01-01T08:00:00.000Z');
+const messages = Array.from({ length: ${count} }, (_, i) => {
+  const seq = i + 1;
+  const at = new Date(start + seq * 97000).toISOString();
+  return { id: 'id-' + seq, conversationId: 'c', senderId: seq % 3 ? 'me' : 'them',
+    content: seq % 7 ? 'Message number ' + seq : ('A longer message ' + seq + ' ').repeat(8),
+    seq, clientMessageId: 'cm-' + seq, isRead: true, readAt: null, createdAt: at, updatedAt: at,
+    status: 'sent' };
+});
+const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+const last = 'Message number ${count}';
+window.__history = (async () => {
+  const t0 = performance.now();
+  let scroller;
+  if (${JSON.stringify(kind)} === 'widget') {
+    const list = document.createElement('chat-message-list');
+    list.style.flex = '1';
+    list.meId = 'me';
+    list.messages = messages;
+    host.append(list);
+    await list.updateComplete;
+    scroller = list.shadowRoot.querySelector('[part="message-list"]');
+    const shown = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 2 &&
+      list.shadowRoot.textContent.includes(last);
+    while (!shown()) await new Promise((r) => requestAnimationFrame(r));
+  } else {
+    scroller = document.createElement('div');
+    scroller.style.cssText = 'flex: 1; overflow-y: auto';
+    const esc = (s) => String(s).replace(/[&<>"]/g, (c) => '&#' + c.charCodeAt(0) + ';');
+    scroller.innerHTML = messages.map((m) => '<p>' + esc(m.content) + '</p>').join('');
+    host.append(scroller);
+    scroller.scrollTop = scroller.scrollHeight;
+  }
+  await frame();
+  const open = performance.now() - t0;
+  const steps = [];
+  for (let y = scroller.scrollTop; y > 0; y -= scroller.scrollHeight / 20) {
+    const t = performance.now();
+    scroller.scrollTop = y;
+    await frame();
+    steps.push(performance.now() - t);
+  }
+  return { open, steps };
+})();
+</script></body></html>`;
+}
+
+interface HistoryTimes {
+  open: number;
+  steps: number[];
+}
+
 interface PageTimes {
   list: number;
   open: number;
@@ -181,6 +245,8 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
     pages = {
       '/widget.html': widgetPage(server.url, token),
       '/baseline.html': baselinePage(server.url, token),
+      '/history-widget.html': historyListPage(deep, 'widget'),
+      '/history-baseline.html': historyListPage(deep, 'baseline'),
     };
     const lastText = `Seeded message ${deep} of`;
     const measurePage = async (path: string): Promise<PageTimes> => {
@@ -236,6 +302,46 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
         `open a ${fmt.int(deep)}-message conversation → latest message rendered, ms`,
         median(ours.map((t) => t.open)),
         median(base.map((t) => t.open)),
+      ),
+    );
+    const measureHistory = async (path: string): Promise<HistoryTimes> => {
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        await page.goto(`${origin}${path}`);
+        return await page.evaluate(
+          () => (window as unknown as { __history: Promise<HistoryTimes> }).__history,
+        );
+      } finally {
+        await context.close();
+      }
+    };
+    const history: HistoryTimes[] = [];
+    const historyBase: HistoryTimes[] = [];
+    for (let i = 0; i < runs; i++) {
+      history.push(await measureHistory('/history-widget.html'));
+      historyBase.push(await measureHistory('/history-baseline.html'));
+    }
+    const allSteps = (times: HistoryTimes[]): number[] => times.flatMap((t) => t.steps);
+    const listScenario = `5. client: a ${fmt.int(deep)}-message list alone, headless Chromium (median of ${runs} loads; baseline: the same messages as paragraphs by innerHTML)`;
+    rows.push(
+      compareRow(
+        listScenario,
+        'list created → latest message on screen, ms',
+        median(history.map((t) => t.open)),
+        median(historyBase.map((t) => t.open)),
+      ),
+      compareRow(
+        listScenario,
+        'scroll to the top in 20 steps: median step (scrollTop set → next frame), ms',
+        median(allSteps(history)),
+        median(allSteps(historyBase)),
+      ),
+      compareRow(
+        listScenario,
+        'scroll to the top in 20 steps: worst step, ms',
+        Math.max(...allSteps(history)),
+        Math.max(...allSteps(historyBase)),
       ),
     );
     notes.push(

@@ -48,37 +48,33 @@ const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)
 
 describe('chat-message-list: virtualization', () => {
   it('opens 10,000 messages at the bottom with only a few rows in the DOM', async () => {
-    const t0 = performance.now();
+    // How long opening and scrolling take is a benchmark's question (`npm run bench -- --only
+    // client`: the 10,000-message list alone, against the same messages as plain paragraphs).
     const [list, scroller] = await mountList(makeMessages(10_000));
     await waitFor(
       () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 2,
       'bottom',
     );
-    const openMs = performance.now() - t0;
-    // Generous bounds: CI boxes are small and busy; locally this is ~150 ms (first Intl use included).
-    assert(openMs < 2500, `opened in ${openMs.toFixed(0)} ms`);
     const rows = list.shadowRoot!.querySelectorAll('.row').length;
     assert(rows > 5 && rows < 120, `${rows} rows in the DOM`);
     assert(list.shadowRoot!.textContent!.includes('Message number 10000'), 'latest visible');
 
-    // Scroll through the whole history in steps: each frame stays cheap and the DOM small.
-    let worst = 0;
-    const steps: number[] = [];
+    // Scroll through the whole history in steps: messages fill the view at every step, and the
+    // DOM stays small all the way.
     for (let y = scroller.scrollTop; y > 0; y -= scroller.scrollHeight / 20) {
-      const t = performance.now();
       scroller.scrollTop = y;
       scroller.dispatchEvent(new Event('scroll'));
       await list.updateComplete;
-      worst = Math.max(worst, performance.now() - t);
-      steps.push(Math.round(performance.now() - t));
       await frame();
-      const count = list.shadowRoot!.querySelectorAll('.row').length;
-      assert(count < 150, `${count} rows at ${y}`);
+      const rendered = [...list.shadowRoot!.querySelectorAll<HTMLElement>('.row')];
+      assert(rendered.length < 150, `${rendered.length} rows at ${y}`);
+      const view = scroller.getBoundingClientRect();
+      const inView = rendered.filter((row) => {
+        const box = row.getBoundingClientRect();
+        return box.bottom > view.top && box.top < view.bottom;
+      });
+      assert(inView.length > 0, `no message in view at ${y}`);
     }
-    // The median step is the steady cost; the worst one also carries GC and a busy 2-core box.
-    const median = [...steps].sort((a, b) => a - b)[steps.length >> 1]!;
-    assert(median < 30 && worst < 300, `scroll steps (ms): ${steps}`);
-    console.log(`10,000 messages: open ${openMs.toFixed(0)} ms, scroll steps (ms): ${steps}`);
     scroller.scrollTop = 0;
     await waitFor(
       () => list.shadowRoot!.textContent!.includes('Message number 1 '),
