@@ -113,6 +113,7 @@ const messages = Array.from({ length: ${count} }, (_, i) => {
 });
 const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
 const last = 'Message number ${count}';
+const host = document.getElementById('host');
 window.__history = (async () => {
   const t0 = performance.now();
   let scroller;
@@ -126,7 +127,10 @@ window.__history = (async () => {
     scroller = list.shadowRoot.querySelector('[part="message-list"]');
     const shown = () => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 2 &&
       list.shadowRoot.textContent.includes(last);
-    while (!shown()) await new Promise((r) => requestAnimationFrame(r));
+    for (const until = t0 + 30000; !shown(); ) {
+      if (performance.now() > until) throw new Error('the list never showed its latest message');
+      await new Promise((r) => requestAnimationFrame(r));
+    }
   } else {
     scroller = document.createElement('div');
     scroller.style.cssText = 'flex: 1; overflow-y: auto';
