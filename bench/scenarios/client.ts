@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startServer, stopAll } from '../lib/processes.js';
 import type { RunOptions } from '../lib/processes.js';
 import { compareRow, fmt } from '../lib/report.js';
@@ -253,11 +254,34 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
       '/history-baseline.html': historyListPage(deep, 'baseline'),
     };
     const lastText = `Seeded message ${deep} of`;
-    const measurePage = async (path: string): Promise<PageTimes> => {
+    /** Loads `path` in a context of its own (a cold cache) and runs `work` on it. */
+    const onFreshPage = async <T>(path: string, work: (page: Page) => Promise<T>): Promise<T> => {
       const context = await browser.newContext();
       try {
         const page = await context.newPage();
         await page.goto(`${origin}${path}`);
+        return await work(page);
+      } finally {
+        await context.close();
+      }
+    };
+    const runs = options.quick ? 1 : 7;
+    /** Both pages `runs` times, taking turns, so that load drifts hit both alike. */
+    const alternately = async <T>(
+      measure: (path: string) => Promise<T>,
+      ours: string,
+      baseline: string,
+    ): Promise<[T[], T[]]> => {
+      const a: T[] = [];
+      const b: T[] = [];
+      for (let i = 0; i < runs; i++) {
+        a.push(await measure(ours));
+        b.push(await measure(baseline));
+      }
+      return [a, b];
+    };
+    const measurePage = (path: string): Promise<PageTimes> =>
+      onFreshPage(path, async (page) => {
         const list = await page.evaluate(
           () => (window as unknown as { __listAt: Promise<number> }).__listAt,
           undefined,
@@ -278,24 +302,15 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
           { id: conversationIdOf(deepIndex), text: lastText },
         );
         return { list: list - t0, open };
-      } finally {
-        await context.close();
-      }
-    };
-    const runs = options.quick ? 1 : 7;
+      });
     const median = (xs: number[]): number =>
       [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const ours: PageTimes[] = [];
-    const base: PageTimes[] = [];
-    // Warm Chromium once per page, then alternate so that load drifts hit both alike.
+    // Warm Chromium once per page first.
     if (!options.quick) {
       await measurePage('/widget.html');
       await measurePage('/baseline.html');
     }
-    for (let i = 0; i < runs; i++) {
-      ours.push(await measurePage('/widget.html'));
-      base.push(await measurePage('/baseline.html'));
-    }
+    const [ours, base] = await alternately(measurePage, '/widget.html', '/baseline.html');
     const scenario = `5. client: headless Chromium (median of ${runs} cold loads)`;
     const row = (metric: string, a: number, b: number): Row => compareRow(scenario, metric, a, b);
     const list = median(ours.map((t) => t.list));
@@ -308,24 +323,15 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
         median(base.map((t) => t.open)),
       ),
     );
-    const measureHistory = async (path: string): Promise<HistoryTimes> => {
-      const context = await browser.newContext();
-      try {
-        const page = await context.newPage();
-        await page.goto(`${origin}${path}`);
-        return await page.evaluate(
-          () => (window as unknown as { __history: Promise<HistoryTimes> }).__history,
-        );
-      } finally {
-        await context.close();
-      }
-    };
-    const history: HistoryTimes[] = [];
-    const historyBase: HistoryTimes[] = [];
-    for (let i = 0; i < runs; i++) {
-      history.push(await measureHistory('/history-widget.html'));
-      historyBase.push(await measureHistory('/history-baseline.html'));
-    }
+    const measureHistory = (path: string): Promise<HistoryTimes> =>
+      onFreshPage(path, (page) =>
+        page.evaluate(() => (window as unknown as { __history: Promise<HistoryTimes> }).__history),
+      );
+    const [history, historyBase] = await alternately(
+      measureHistory,
+      '/history-widget.html',
+      '/history-baseline.html',
+    );
     const allSteps = (times: HistoryTimes[]): number[] => times.flatMap((t) => t.steps);
     const listScenario = `5. client: a ${fmt.int(deep)}-message list alone, headless Chromium (median of ${runs} loads; baseline: the same messages as paragraphs by innerHTML)`;
     rows.push(

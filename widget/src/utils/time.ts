@@ -2,22 +2,25 @@ import type { ChatStrings } from '../strings.js';
 
 const DAY = 86_400_000;
 
-// Building an Intl formatter costs far more than using one: keep one per locale and options.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function dateFormat(locale: string | undefined, options: Intl.DateTimeFormatOptions) {
-  const key = `${locale}|${JSON.stringify(options)}`;
-  let format = formatters.get(key);
-  if (!format) formatters.set(key, (format = new Intl.DateTimeFormat(locale, options)));
+// Building an Intl formatter costs far more than using one: keep one per kind, locale and options.
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
+function formatter<F extends Intl.DateTimeFormat | Intl.RelativeTimeFormat>(
+  key: string,
+  make: () => F,
+): F {
+  let format = formatters.get(key) as F | undefined;
+  if (!format) formatters.set(key, (format = make()));
   return format;
 }
 
-const minuteFormats = new Map<string | undefined, Intl.RelativeTimeFormat>();
+function dateFormat(locale: string | undefined, options: Intl.DateTimeFormatOptions) {
+  const key = `date|${locale}|${JSON.stringify(options)}`;
+  return formatter(key, () => new Intl.DateTimeFormat(locale, options));
+}
+
 function minutesAgo(locale: string | undefined, minutes: number): string {
-  let format = minuteFormats.get(locale);
-  if (!format) {
-    format = new Intl.RelativeTimeFormat(locale, { style: 'narrow', numeric: 'always' });
-    minuteFormats.set(locale, format);
-  }
+  const make = () => new Intl.RelativeTimeFormat(locale, { style: 'narrow', numeric: 'always' });
+  const format = formatter(`minutes|${locale}`, make);
   return format.format(-minutes, 'minute');
 }
 
