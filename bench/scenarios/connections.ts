@@ -100,7 +100,8 @@ export async function connectionsScenario(options: RunOptions): Promise<Scenario
   const notes = [
     `Connections: ${ours.connected} connected (${ours.still} still connected at the end, ${ours.failed} failed) for Parley, ` +
       `${base.connected} (${base.still}, ${base.failed}) for the relay, from ${ADDRESSES.join(', ')} through ${generators} generator process(es), 64 handshakes in flight each. ` +
-      `Server CPU while connecting ${ours.serverCpu} (Parley), ${base.serverCpu} (relay); generator CPU ${ours.genCpu} / ${base.genCpu}.`,
+      `Server CPU while connecting ${ours.serverCpu} (Parley), ${base.serverCpu} (relay); generator CPU ${ours.genCpu} / ${base.genCpu}. ` +
+      `Heap per connection in bytes: ${Math.round(ours.heapPer)} (Parley), ${Math.round(base.heapPer)} (relay).`,
   ];
   if (count < wanted) {
     notes.push(
