@@ -6,7 +6,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { performance as nodePerformance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance as nodePerformance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createChatServer } from '../reference-server/src/index.js';
 import { attachRelay } from './relay.js';
@@ -68,6 +68,12 @@ if (values.kind === 'parley') {
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
+// How late the main thread's event loop runs a 1 ms timer: a long task (a batch of acks, a
+// scavenge) holds up every socket behind it. The histogram holds the intervals between the
+// timer's runs (1 ms and up), in nanoseconds.
+const LOOP_RESOLUTION_MS = 1;
+const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+loopDelay.enable();
 
 serve(
   {
@@ -75,6 +81,13 @@ serve(
     // Milliseconds the main thread's event loop has been busy (not waiting for I/O) so far: CPU
     // above counts every thread, this only the one that serves the sockets.
     busy: () => nodePerformance.eventLoopUtilization().active,
+    // The event loop's delay since the last call: how much later than 1 ms the timer ran, in ms.
+    loopDelay: () => {
+      const late = (ns: number) => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS);
+      const delay = { p99: late(loopDelay.percentile(99)), max: late(loopDelay.max) };
+      loopDelay.reset();
+      return delay;
+    },
     memory: () => {
       for (let i = 0; i < 3; i++) gc?.();
       const { heapUsed, rss } = process.memoryUsage();

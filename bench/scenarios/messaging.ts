@@ -23,6 +23,8 @@ interface Measured<T> {
   serverCpuMs: number;
   /** Time the server's main thread was busy (event-loop utilization), within wallMs. */
   mainBusyMs: number;
+  /** How late the main thread ran a 1 ms timer within wallMs: p99 and max, ms. */
+  loopDelay: { p99: number; max: number };
   wallMs: number;
 }
 
@@ -52,15 +54,18 @@ async function measure<T>(
     await sleep(args.warmupMs + 50);
     const cpu0 = await server.call<number>('cpu');
     const busy0 = await server.call<number>('busy');
+    await server.call('loopDelay');
     const t0 = performance.now();
     await sleep(args.seconds * 1000);
     const cpu1 = await server.call<number>('cpu');
     const busy1 = await server.call<number>('busy');
+    const loopDelay = await server.call<Measured<T>['loopDelay']>('loopDelay');
     const wallMs = performance.now() - t0;
     return {
       results: await running,
       serverCpuMs: cpu1 - cpu0,
       mainBusyMs: busy1 - busy0,
+      loopDelay,
       wallMs,
     };
   } finally {
@@ -100,6 +105,11 @@ function total<T>(runs: Measured<T>[]): Measured<T> {
     results: runs.flatMap((m) => m.results),
     serverCpuMs: runs.reduce((s, m) => s + m.serverCpuMs, 0),
     mainBusyMs: runs.reduce((s, m) => s + m.mainBusyMs, 0),
+    // Percentiles do not add up across turns: the worst turn's.
+    loopDelay: {
+      p99: Math.max(...runs.map((m) => m.loopDelay.p99)),
+      max: Math.max(...runs.map((m) => m.loopDelay.max)),
+    },
     wallMs: runs.reduce((s, m) => s + m.wallMs, 0),
   };
 }
@@ -233,6 +243,7 @@ export async function latencyScenario(options: RunOptions): Promise<ScenarioResu
         sent: r.reduce((s, x) => s + x.sent, 0),
         serverCpu: fmt.pct(m.serverCpuMs, m.wallMs),
         mainBusy: fmt.pct(m.mainBusyMs, m.wallMs),
+        loopDelay: m.loopDelay,
         genCpu: fmt.pct(
           r.reduce((s, x) => s + x.cpuMs, 0),
           r.reduce((s, x) => s + x.wallMs, 0),
@@ -270,6 +281,7 @@ export async function latencyScenario(options: RunOptions): Promise<ScenarioResu
           ? `Parley with synchronous=NORMAL: ${fmt.int(normal.lost)} of ${fmt.int(normal.sent)} not received, server CPU ${normal.serverCpu}. `
           : '') +
         `Server CPU ${ours.serverCpu} (Parley), ${base.serverCpu} (relay); server main thread busy ${ours.mainBusy} / ${base.mainBusy} (event-loop utilization); ` +
+        `server event-loop delay (a 1 ms timer's lateness, worst turn) p99 ${fmt.ms(ours.loopDelay.p99)} / ${fmt.ms(base.loopDelay.p99)} ms, max ${fmt.ms(ours.loopDelay.max)} / ${fmt.ms(base.loopDelay.max)} ms; ` +
         `generator CPU ${ours.genCpu} / ${base.genCpu}; ` +
         `generator send lag (actual − scheduled send time) p99 ${fmt.ms(ours.lag.p99)} ms / ${fmt.ms(base.lag.p99)} ms, ` +
         'which is inside the latencies above.',

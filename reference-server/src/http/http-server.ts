@@ -19,8 +19,8 @@ type Initializer<A extends unknown[]> = { call(self: object, ...args: A): void }
  * The constructors below are plain functions that run Node's own on `this` (`new` has already
  * made it with our prototype). They replaced `Reflect.construct(IncomingMessage, args, Request)`,
  * which V8 runs through a slow path: `GET /health` took 0.31–0.37 ms at p50 with it and
- * 0.16–0.17 ms without, history routes 0.2 ms less at p50 and about 1 ms less at p99 (README,
- * "Performance").
+ * 0.16–0.17 ms without, history routes 0.2 ms less at p50 and about 1 ms less at p99
+ * (docs/performance.md, "What the profiles changed").
  *
  * The server exists before the app, and its one request listener, which calls the app, is there
  * from the start: Socket.IO, attached next, takes the listeners it finds and calls them only for

@@ -196,7 +196,8 @@ export function attachSocketHandlers(
   };
   // One `onAny` listener for every socket (Socket.IO calls it with the socket as `this`) instead of
   // one listener an event: each entry in a socket's own table of listeners costs every connection
-  // (about 90 bytes a socket in all, README). Unknown events are ignored, as without a listener.
+  // (about 90 bytes a socket in all: docs/performance.md). Unknown events are ignored, as they
+  // would be without a listener.
   const events = new Map(Object.entries(work as Record<string, Work>));
   function onEvent(this: ChatSocket, event: string, ...args: unknown[]): void {
     const run = events.get(event);

@@ -138,7 +138,7 @@ export function storedMessage(
 /**
  * Built from an array, like messages: better-sqlite3's row objects go through V8's slow paths
  * (map migrations, inline-cache misses) on every read; about 46k instructions a conversation read
- * before (README).
+ * before (docs/performance.md).
  */
 export function fromRawConversation(
   r: RawConversationRow | RawConversationViewRow,

@@ -110,7 +110,8 @@ export class SqliteWriter {
       // No RETURNING: the stored row is exactly what append() passes in (no triggers, and the
       // columns left out default to unread), so the message is built from the inputs. RETURNING
       // staged the row in a temporary table and handed back ten values: without it and without a
-      // savepoint of its own, an append takes about a quarter fewer instructions (README).
+      // savepoint of its own, an append takes about a quarter fewer instructions
+      // (docs/performance.md).
       insertMessage: db.prepare<[string, string, string, string, number, string, string, string]>(
         `
           INSERT INTO messages (id, conversationId, senderId, content, seq, clientMessageId, createdAt, updatedAt)
