@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vit
 import { makePair } from './conformance/fixtures.js';
 import { openTarget } from './conformance/target.js';
 import type { Target } from './conformance/target.js';
-import { collect, connectSocket, nextEvent, request, startTestServer } from './support.js';
+import { api, collect, connectSocket, nextEvent, request, startTestServer } from './support.js';
 import type { TestSocket } from './support.js';
 
 type SendAck = { ok: true; message: Message } | { ok: false; error: { code: string } };
@@ -114,6 +114,46 @@ describe('socket transports', () => {
         [4, 'u2'],
       ]);
     }
+  });
+
+  it('does nothing with an event that reaches the server in the same read as the disconnect before it', async () => {
+    const pair = await makePair(target);
+    const id = pair.conversation.id;
+    const a = await connect(pair.tokenA, ['websocket']);
+    const before = await request<SendAck>(a, 'sendMessage', {
+      conversationId: id,
+      content: 'before',
+      clientMessageId: 'before',
+    });
+    expect(before.ok).toBe(true);
+    // Raw Socket.IO packets on a's WebSocket, in one TCP write: a DISCONNECT of the namespace, then
+    // a send that asks for an ack (packet id 1). The server decodes both in one read and handles
+    // them in order: by the time the send is handled, its socket is closed.
+    const ws = (a.io.engine.transport as unknown as { ws: { send(data: string): void } }).ws;
+    const late = { conversationId: id, content: 'late', clientMessageId: 'late' };
+    tcpOf(a).cork();
+    ws.send('41');
+    ws.send(`421${JSON.stringify(['sendMessage', late])}`);
+    tcpOf(a).uncork();
+    // A send after it, on another socket, is stored behind whatever the server did with 'late'.
+    const b = await connect(pair.tokenB, ['websocket']);
+    const after = await request<SendAck>(b, 'sendMessage', {
+      conversationId: id,
+      content: 'after',
+      clientMessageId: 'after',
+    });
+    expect(after.ok).toBe(true);
+    const history = await api<{ messages: Message[] }>(
+      target.url,
+      pair.tokenA,
+      'GET',
+      `/chat/conversations/${id}`,
+    );
+    expect(history.status).toBe(200);
+    expect(history.body.messages.map((m) => [m.seq, m.content])).toEqual([
+      [1, 'before'],
+      [2, 'after'],
+    ]);
   });
 });
 

@@ -200,6 +200,9 @@ export function attachSocketHandlers(
   // would be without a listener.
   const events = new Map(Object.entries(work as Record<string, Work>));
   function onEvent(this: ChatSocket, event: string, ...args: unknown[]): void {
+    // `onAny` runs before Socket.IO's own check that the socket is still connected (a packet
+    // decoded in the tick that ended it, by the expiry sweep say): a closed socket does nothing.
+    if (!this.connected) return;
     const run = events.get(event);
     // Untyped on purpose: a client may send anything, in any arity; the schema decides.
     if (run) handle(logger, args.at(-1), () => run(this, args.length > 1 ? args[0] : undefined));
