@@ -119,30 +119,24 @@ describe('socket transports', () => {
   it('does nothing with an event that reaches the server in the same read as the disconnect before it', async () => {
     const pair = await makePair(target);
     const id = pair.conversation.id;
-    const a = await connect(pair.tokenA, ['websocket']);
-    const before = await request<SendAck>(a, 'sendMessage', {
+    const sent = (label: string) => ({
       conversationId: id,
-      content: 'before',
-      clientMessageId: 'before',
+      content: label,
+      clientMessageId: label,
     });
-    expect(before.ok).toBe(true);
+    const a = await connect(pair.tokenA, ['websocket']);
+    expect((await request<SendAck>(a, 'sendMessage', sent('before'))).ok).toBe(true);
     // Raw Socket.IO packets on a's WebSocket, in one TCP write: a DISCONNECT of the namespace, then
     // a send that asks for an ack (packet id 1). The server decodes both in one read and handles
     // them in order: by the time the send is handled, its socket is closed.
     const ws = (a.io.engine.transport as unknown as { ws: { send(data: string): void } }).ws;
-    const late = { conversationId: id, content: 'late', clientMessageId: 'late' };
     tcpOf(a).cork();
     ws.send('41');
-    ws.send(`421${JSON.stringify(['sendMessage', late])}`);
+    ws.send(`421${JSON.stringify(['sendMessage', sent('late')])}`);
     tcpOf(a).uncork();
     // A send after it, on another socket, is stored behind whatever the server did with 'late'.
     const b = await connect(pair.tokenB, ['websocket']);
-    const after = await request<SendAck>(b, 'sendMessage', {
-      conversationId: id,
-      content: 'after',
-      clientMessageId: 'after',
-    });
-    expect(after.ok).toBe(true);
+    expect((await request<SendAck>(b, 'sendMessage', sent('after'))).ok).toBe(true);
     const history = await api<{ messages: Message[] }>(
       target.url,
       pair.tokenA,
