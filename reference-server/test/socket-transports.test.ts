@@ -1,5 +1,5 @@
 import { Socket as TcpSocket } from 'node:net';
-import type { Message } from '@parley/sdk/protocol';
+import type { Message, OfflineEvent } from '@parley/sdk/protocol';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { makePair } from './conformance/fixtures.js';
 import { openTarget } from './conformance/target.js';
@@ -163,5 +163,27 @@ describe('closing the server', () => {
     await own.close();
     expect((await told).code).toBe('shutdown');
     expect(await reason).toBe('io server disconnect');
+  });
+});
+
+describe('presence under another adapter', () => {
+  it("sees a socket's disconnect after io.adapter() replaced the namespace's adapter", async () => {
+    const own = await startTestServer();
+    onTestFinished(() => own.close());
+    // What a scale-out setup does once the server exists (a Redis adapter, say): every namespace
+    // gets a new adapter instance. The same class here, a new instance all the same.
+    const { io } = own.server;
+    io.adapter(io.of('/').adapter.constructor as Parameters<typeof io.adapter>[0]);
+    const pair = await makePair({
+      ...target,
+      url: own.url,
+      token: async (id, claims) => own.token(id, claims),
+    });
+    const watcher = await connectSocket(own.url, pair.tokenB, { transports: ['websocket'] });
+    const a = await connectSocket(own.url, pair.tokenA, { transports: ['websocket'] });
+    sockets.push(watcher, a);
+    const gone = nextEvent<OfflineEvent>(watcher, 'offline', 4000);
+    a.close();
+    expect((await gone).userId).toBe(pair.a);
   });
 });

@@ -220,11 +220,13 @@ export function attachSocketHandlers(
   }, EXPIRY_SWEEP_MS);
   sweep.unref();
   // A socket's disconnect, seen as it leaves its user's room (it never leaves it otherwise): one
-  // listener on the adapter for all sockets, not a `disconnect` listener on each.
-  io.of('/').adapter.on('leave-room', (left: string, socketId: string) => {
+  // listener on the namespace's adapter for all sockets, not a `disconnect` listener on each. The
+  // adapter is looked up at each connection: `io.adapter(...)` (a Redis adapter, say) replaces it.
+  const watched = new WeakSet<object>();
+  function onLeaveRoom(left: string, socketId: string): void {
     if (left.startsWith(USER_ROOM))
       service.socketDisconnected(left.slice(USER_ROOM.length), socketId);
-  });
+  }
 
   io.on('connection', (socket: ChatSocket) => {
     const { userId } = socket.data.identity;
@@ -236,6 +238,11 @@ export function attachSocketHandlers(
     const { handshake } = socket;
     handshake.headers = handshake.query = handshake.auth = NOTHING_KEPT;
     handshake.url = handshake.time = '';
+    const { adapter } = socket.nsp;
+    if (!watched.has(adapter)) {
+      watched.add(adapter);
+      adapter.on('leave-room', onLeaveRoom);
+    }
     void socket.join(room(userId));
     service
       .socketConnected(userId)
