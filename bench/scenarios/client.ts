@@ -1,8 +1,9 @@
 /**
  * Scenario 5: the client. Bundle sizes (min+gzip) beside their largest dependencies, and in
  * headless Chromium the time from the script tag to the first rendered conversation list and to
- * the latest messages of a 10,000-message conversation. The page comes from a local server; the
- * baseline page does the same work by hand (socket.io-client, fetch, innerHTML).
+ * the latest messages of a 10,000-message conversation, on loopback and again with the chat server
+ * behind a link of 100 ms round trips. The page comes from a local server; the baseline page does
+ * the same work by hand (socket.io-client, fetch, innerHTML).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -12,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
+import { startDelayProxy } from '../lib/delay-proxy.js';
+import type { DelayProxy } from '../lib/delay-proxy.js';
 import { startServer, stopAll } from '../lib/processes.js';
 import type { RunOptions } from '../lib/processes.js';
 import { compareRow, fmt } from '../lib/report.js';
@@ -26,6 +29,8 @@ import type { Bundle } from './bundles.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const ME = 'c-me';
 const DEEP = 10_000;
+/** The round trip of the emulated link: a phone on a good mobile network, or another continent. */
+const LINK_RTT_MS = 100;
 
 function sizeRow(metric: string, ours: Bundle, base: Bundle, goal = ''): Row {
   return {
@@ -235,6 +240,7 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   let server: (Worker & { url: string }) | undefined;
+  let link: DelayProxy | undefined;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -247,9 +253,13 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
       options,
     );
     const token = benchToken(ME);
+    link = await startDelayProxy(Number(new URL(server.url).port), LINK_RTT_MS);
+    const linkUrl = `http://127.0.0.1:${link.port}`;
     pages = {
       '/widget.html': widgetPage(server.url, token),
       '/baseline.html': baselinePage(server.url, token),
+      '/widget-link.html': widgetPage(linkUrl, token),
+      '/baseline-link.html': baselinePage(linkUrl, token),
       '/history-widget.html': historyListPage(deep, 'widget'),
       '/history-baseline.html': historyListPage(deep, 'baseline'),
     };
@@ -323,6 +333,28 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
         median(base.map((t) => t.open)),
       ),
     );
+    // The same pages with the chat server behind a link of LINK_RTT_MS round trips (the pages and
+    // scripts still come from loopback): what the order of the requests costs a user far away.
+    const [oursFar, baseFar] = await alternately(
+      measurePage,
+      '/widget-link.html',
+      '/baseline-link.html',
+    );
+    const far = `5. client: headless Chromium, the chat server behind a link of ${LINK_RTT_MS} ms round trips (median of ${runs} cold loads)`;
+    rows.push(
+      compareRow(
+        far,
+        'script start → conversation list rendered, ms',
+        median(oursFar.map((t) => t.list)),
+        median(baseFar.map((t) => t.list)),
+      ),
+      compareRow(
+        far,
+        `open a ${fmt.int(deep)}-message conversation → latest message rendered, ms`,
+        median(oursFar.map((t) => t.open)),
+        median(baseFar.map((t) => t.open)),
+      ),
+    );
     const measureHistory = (path: string): Promise<HistoryTimes> =>
       onFreshPage(path, (page) =>
         page.evaluate(() => (window as unknown as { __history: Promise<HistoryTimes> }).__history),
@@ -361,9 +393,17 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
         '; baseline ' +
         base.map((t) => `${fmt.ms(t.list)}/${fmt.ms(t.open)}`).join(', ') +
         '.',
+      `Client pages over a link of ${LINK_RTT_MS} ms round trips: the chat server behind a TCP proxy (bench/lib/delay-proxy.ts) that holds each chunk ${LINK_RTT_MS / 2} ms each way, ` +
+        "and a new connection's first bytes a round trip more, for the TCP handshake (no TLS). The widget fetches the list while its socket connects; the baseline page once " +
+        'its socket has connected. Preflights count: each new URL of the REST API costs one more round trip. All runs, ms (list/open): widget ' +
+        oursFar.map((t) => `${fmt.ms(t.list)}/${fmt.ms(t.open)}`).join(', ') +
+        '; baseline ' +
+        baseFar.map((t) => `${fmt.ms(t.list)}/${fmt.ms(t.open)}`).join(', ') +
+        '.',
     );
   } finally {
     await browser.close();
+    await link?.close();
     await stopAll([server]);
     await new Promise<void>((resolve) => http.close(() => resolve()));
   }

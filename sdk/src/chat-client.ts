@@ -110,7 +110,7 @@ export class ChatClient {
    * ```
    */
   async getConversations(): Promise<Conversation[]> {
-    if (!this.rt.sync.hasListed) await this.rt.sync.refreshList();
+    await this.rt.sync.ensureListed();
     return this.rt.store.get().conversations;
   }
 
@@ -157,7 +157,8 @@ export class ChatClient {
    */
   async loadConversation(conversationId: string): Promise<ConversationState> {
     const { api, sync } = this.rt;
-    if (!this.rt.store.get().byId[conversationId]) {
+    const loaded = this.rt.store.get().byId[conversationId] !== undefined;
+    if (!loaded) {
       const page = await api.getConversation(conversationId, { limit: this.pageSize });
       sync.applyConversation(page.conversation);
       const pending = this.rt.sender?.pendingFor(conversationId) ?? [];
@@ -175,7 +176,9 @@ export class ChatClient {
         top = more.messages.at(-1)?.seq ?? top;
       }
     }
-    await sync.fetchGap(conversationId);
+    // Just opened and in step with its first page, a gap fetch would ask for nothing: a request,
+    // and a CORS preflight for its new query, each a round trip on the page's connection.
+    if (loaded || sync.isBehind(conversationId)) await sync.fetchGap(conversationId);
     return this.rt.store.get().byId[conversationId] as ConversationState;
   }
 

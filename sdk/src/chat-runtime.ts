@@ -87,7 +87,9 @@ export class ChatRuntime {
     this.ready ??= this.prepare(connecting);
     this.ready.then(
       () => {
-        if (this.connecting === connecting) this.connection.start();
+        if (this.connecting !== connecting) return;
+        this.connection.start();
+        this.sync.prefetch();
       },
       (error: unknown) => {
         const err = ChatError.from(error, 'unauthorized');

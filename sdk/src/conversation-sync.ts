@@ -43,6 +43,7 @@ export class ConversationSync {
   private readonly timers = new Timers();
   private nextCursor: string | null = null;
   private listed = false;
+  private prefetching: Promise<void> | null = null;
   private active = true;
 
   constructor(private readonly deps: SyncDeps) {}
@@ -53,12 +54,25 @@ export class ConversationSync {
 
   stop(): void {
     this.active = false;
+    this.prefetching = null;
     this.timers.clearAll();
     this.again.clear();
   }
 
   isTracked(id: string): boolean {
     return this.synced.has(id);
+  }
+
+  /**
+   * Whether a conversation may have messages above those delivered in order: the state's last seq
+   * is higher, a message waits behind a hole, or a gap fetch is running.
+   */
+  isBehind(id: string): boolean {
+    const synced = this.synced.get(id);
+    if (synced === undefined || this.buffers.has(id) || this.fetching.has(id)) return true;
+    const s = this.deps.getState();
+    const conv = s.byId[id]?.conversation ?? s.conversations.find((c) => c.id === id);
+    return conv !== undefined && lastSeqOf(conv) > synced;
   }
 
   /** Whether the conversation list was fetched at least once. */
@@ -170,12 +184,45 @@ export class ConversationSync {
   }
 
   /**
+   * Fetches the list's first page while the socket connects, so that it shows without waiting
+   * for the socket's upgrade and CONNECT (two round trips). Only before the list was ever
+   * fetched. Catch-up on connect still fetches the list afresh, after the socket has joined: it is
+   * what finds messages stored between this fetch and the join, as after any reconnect. A failure
+   * here is left for that fetch to report.
+   */
+  prefetch(): void {
+    if (this.listed || this.prefetching) return;
+    const run = this.refreshList().then(
+      () => undefined,
+      () => undefined,
+    );
+    this.prefetching = run;
+    void run.then(() => {
+      if (this.prefetching === run) this.prefetching = null;
+    });
+  }
+
+  /**
+   * Makes sure the list was fetched once: waits for a prefetch in flight, and fetches the list
+   * if there was none or it failed.
+   *
+   * @throws {ChatError} from the REST call.
+   */
+  async ensureListed(): Promise<void> {
+    if (this.prefetching) await this.prefetching;
+    if (!this.listed) await this.refreshList();
+  }
+
+  /**
    * On every connect: refreshes the list, then fetches what each known conversation missed.
    * Never throws; failures go to `onError` and the next connect tries again.
    */
   async catchUp(): Promise<void> {
     let fresh = new Map<string, Conversation>();
     try {
+      // Not after a prefetch still in flight but beside it: its older snapshot, if it lands last,
+      // is merged (the state keeps the higher seqs), and this request does not wait for the list
+      // to render first, so that it is done before a click right after it needs the connection.
       fresh = await this.refreshList();
     } catch (error) {
       const err = ChatError.from(error);
@@ -227,7 +274,7 @@ export class ConversationSync {
    */
   async loadMore(): Promise<boolean> {
     if (!this.listed) {
-      await this.refreshList();
+      await this.ensureListed();
       return this.nextCursor !== null;
     }
     if (this.nextCursor === null) return false;

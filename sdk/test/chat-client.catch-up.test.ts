@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../../reference-server/test/support.js';
 import type { TestServer } from '../../reference-server/test/support.js';
+import type { ChatApi } from '../src/chat-api.js';
 import type { Message } from '../src/index.js';
 import { collectMessages, makeClient, serverMessages, waitFor, windowOf } from './helpers.js';
 
@@ -75,5 +76,118 @@ describe('catch-up after a disconnect', () => {
       'live 3',
     ]);
     expect(statuses.filter((s) => s === 'connected')).toHaveLength(3);
+  });
+});
+
+describe('the first list, while the socket connects', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ rateLimits: { messages: 0, requests: 0 } });
+  });
+  afterAll(() => server.close());
+
+  it('shows before the CONNECT, and what is stored before the join still arrives once', async () => {
+    const alice = makeClient(server, 'erin');
+    const bob = makeClient(server, 'frank');
+    await alice.connect();
+    const conversation = await alice.openConversation('frank');
+    await alice.sendMessage(conversation.id, 'before');
+
+    // Every handshake from now on waits for `release`: bob's socket cannot join, HTTP is served.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    server.server.io.use((_socket, next) => void held.then(() => next()));
+    const seen = collectMessages(bob);
+    const connecting = bob.connect();
+    await waitFor(() => bob.getState().conversations.length === 1, 'the list, before the socket');
+    expect(bob.getState().status).toBe('connecting');
+    expect(bob.getState().conversations[0]?.lastMessage?.content).toBe('before');
+    expect(bob.getState().unreadTotal).toBe(1);
+
+    // Stored after bob's list was fetched and before his socket is in his room: no live event.
+    await alice.sendMessage(conversation.id, 'in between');
+    release();
+    await connecting;
+    await waitFor(() => seen.length === 1, 'the message stored in between');
+    await alice.sendMessage(conversation.id, 'live');
+    await waitFor(() => seen.length === 2, 'the live message');
+    expect(seen.map((m) => m.content)).toEqual(['in between', 'live']);
+    expect(bob.getState().unreadTotal).toBe(3);
+    expect(bob.getState().conversations[0]?.lastMessage?.content).toBe('live');
+    alice.disconnect();
+    bob.disconnect();
+  });
+
+  it('keeps the newer state when the first list lands after the catch-up and a live message', async () => {
+    const alice = makeClient(server, 'ivan');
+    const bob = makeClient(server, 'jane');
+    await alice.connect();
+    const conversation = await alice.openConversation('jane');
+    await alice.sendMessage(conversation.id, 'first');
+
+    // The first list request (the one beside the handshake) is answered at once and handed to
+    // the SDK only on `release`: an old snapshot that lands last.
+    const api = (bob as unknown as { rt: { api: ChatApi } }).rt.api;
+    const list = api.listConversations.bind(api);
+    let calls = 0;
+    let answered = false;
+    let handedOver = false;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    api.listConversations = async (...args) => {
+      const first = ++calls === 1;
+      const page = await list(...args);
+      if (first) {
+        answered = true;
+        await held;
+        handedOver = true;
+      }
+      return page;
+    };
+    const seen = collectMessages(bob);
+    const connecting = bob.connect();
+    await waitFor(() => answered, 'the first list answered');
+    await connecting; // the catch-up's own list did not wait for it
+    await alice.sendMessage(conversation.id, 'second');
+    await waitFor(() => seen.length === 1, 'the live message');
+    release();
+    // waitFor polls on timers, so the SDK has applied the old page when it sees the flag.
+    await waitFor(() => handedOver, 'the old page handed over');
+    expect(calls).toBe(2);
+
+    expect(seen.map((m) => m.content)).toEqual(['second']);
+    const state = bob.getState();
+    expect(state.conversations).toHaveLength(1);
+    expect(state.conversations[0]?.lastMessage?.content).toBe('second');
+    expect(state.conversations[0]?.lastSeq).toBe(2);
+    expect(state.unreadTotal).toBe(2);
+    alice.disconnect();
+    bob.disconnect();
+  });
+
+  it('opens a conversation in step with the list with one request', async () => {
+    const alice = makeClient(server, 'gina');
+    const bob = makeClient(server, 'hank');
+    await Promise.all([alice.connect(), bob.connect()]);
+    const conversation = await alice.openConversation('hank');
+    for (let i = 1; i <= 3; i++) await alice.sendMessage(conversation.id, `m${i}`);
+    await waitFor(() => bob.getState().unreadTotal === 3, 'bob sees three messages');
+
+    // Counting the requests, not changing them: every call goes on to the real fetch.
+    const asked: string[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (input, init) => {
+      asked.push(String(input).replace(server.url, ''));
+      return realFetch(input, init);
+    };
+    try {
+      await bob.loadConversation(conversation.id);
+      expect(asked).toEqual([`/chat/conversations/${conversation.id}?limit=50`]);
+      expect(windowOf(bob, conversation.id)).toEqual(['1:m1', '2:m2', '3:m3']);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    alice.disconnect();
+    bob.disconnect();
   });
 });
