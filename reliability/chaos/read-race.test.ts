@@ -1,7 +1,7 @@
 /**
- * Two races of a read that the network chaos run found, each made deterministic with the proxy
- * (the WebSocket's server-to-client direction lags, REST does not) and fixed in
- * `ChatClient.markAsRead()` (docs/reliability.md, "Bugs found").
+ * Three races of a read that the network chaos run found, each made deterministic with the proxy
+ * (one direction lags: the WebSocket's server-to-client, or REST's) and fixed in
+ * `ChatClient.markAsRead()` or the gap fetch after it (docs/reliability.md, "Bugs found").
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -125,5 +125,44 @@ describe('a read acked after the timeout', () => {
     );
     expect(client.getState().unreadByConversation[conversationId]).toBe(0);
     expect(client.getState().byId[conversationId]?.messages.every((m) => m.isRead)).toBe(true);
+  });
+});
+
+/**
+ * The gap fetch after a read result re-applies the server's exact count only when its page is in
+ * step with the client. A message that came live while that page was on its way leaves the page's
+ * count behind the client: the count must still end equal to the recount.
+ */
+describe('a read result whose gap fetch a live message overtakes', () => {
+  it('keeps the unread count equal to the recount', async () => {
+    const { server, proxy, conversationId, send, ann } = await stage(3);
+    await send(1);
+    const client = await ann();
+    expect(client.getState().unreadByConversation[conversationId]).toBe(1);
+
+    proxy.setLag({ ws: 600 });
+    const reading = client.markAsRead(conversationId); // handled now, acked 600 ms later
+    await sleep(150);
+    await send(2); // stored after the read: unread is 1 again on the server
+    await client.getMessages(conversationId, { afterSeq: 1 }); // m2 arrives first, over REST
+    await reading; // its count (0) is applied, and its gap fetch goes out
+    proxy.setLag({ http: 600 }); // the gap fetch's page comes late, live events at once
+    await sleep(100);
+    await send(3); // after the page was made: it arrives live, before the page
+    await sleep(900);
+    proxy.setLag({});
+
+    const truth = await api<{ byConversation: Record<string, number> }>(
+      server.url,
+      signToken('ann'),
+      'GET',
+      '/chat/unread-count',
+    );
+    expect(truth.body.byConversation[conversationId]).toBe(2);
+    await until(
+      () => client.getState().unreadByConversation[conversationId] === 2,
+      'the client to count m2 and m3 as unread',
+      3000,
+    );
   });
 });

@@ -21,6 +21,8 @@ export interface SyncDeps {
 const CATCH_UP_PAGE = LIMITS.maxPageSize;
 const LIST_PAGE = 50;
 const PARALLEL_FETCHES = 4;
+/** Gap fetches in a row that a live message may overtake before the next waits for a backoff. */
+const OVERTAKEN_ROUNDS = 3;
 
 /** The highest seq of a conversation; `lastSeq` is additive, so older backends may lack it. */
 export function lastSeqOf(conv: Conversation): number {
@@ -151,6 +153,7 @@ export class ConversationSync {
 
   private async runGap(id: string): Promise<void> {
     try {
+      let overtaken = 0;
       do {
         this.again.delete(id);
         for (;;) {
@@ -163,7 +166,15 @@ export class ConversationSync {
           if (!this.active) return;
           this.ingest(id, page.messages);
           this.applyConversation(page.conversation);
-          if (!page.hasMore || page.messages.length === 0) break;
+          if (page.hasMore && page.messages.length > 0) continue;
+          // A live message that came while the page was on its way leaves the page behind the
+          // client, and its unread count unapplied: the count may still hold an older absolute
+          // count (a read result's). Go round for a page in step; under a steady stream, later.
+          if (lastSeqOf(page.conversation) < (this.synced.get(id) ?? 0)) {
+            if (++overtaken <= OVERTAKEN_ROUNDS) this.again.add(id);
+            else this.timers.set(() => void this.fetchGap(id), this.deps.retryDelay(overtaken));
+          }
+          break;
         }
       } while (this.again.has(id));
       this.failures.delete(id);
