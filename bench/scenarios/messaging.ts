@@ -157,6 +157,7 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
       acks: percentiles(merge(m.results.map((r) => r.acks))),
       serverCpu: fmt.pct(m.serverCpuMs, m.wallMs),
       mainBusy: fmt.pct(m.mainBusyMs, m.wallMs),
+      loopDelay: m.loopDelay,
       genCpu: m.results.map((r) => fmt.pct(r.cpuMs, r.wallMs)).join(' + '),
     };
   };
@@ -192,6 +193,8 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
     notes: [
       `Throughput: server CPU ${ours.serverCpu} of one core for Parley (FULL), ${base.serverCpu} for the relay, ${normal.serverCpu} for Parley (NORMAL); ` +
         `server main thread busy ${ours.mainBusy} / ${base.mainBusy} / ${normal.mainBusy} (event-loop utilization); ` +
+        `server event-loop delay (a 1 ms timer's lateness, worst turn) p99 ${fmt.ms(ours.loopDelay.p99)} / ${fmt.ms(base.loopDelay.p99)} / ${fmt.ms(normal.loopDelay.p99)} ms, ` +
+        `max ${fmt.ms(ours.loopDelay.max)} / ${fmt.ms(base.loopDelay.max)} / ${fmt.ms(normal.loopDelay.max)} ms; ` +
         `generator CPU ${ours.genCpu} (Parley run), ${base.genCpu} (relay run), ${normal.genCpu} (NORMAL run). ` +
         `Refused sends: ${ours.errors} (Parley), ${base.errors} (relay). ` +
         'Where the server and the generator keep every core busy (the relay does, on two cores), ' +
