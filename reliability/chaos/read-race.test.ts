@@ -166,3 +166,38 @@ describe('a read result whose gap fetch a live message overtakes', () => {
     );
   });
 });
+
+/** The same under a stream: every page of the gap fetch is overtaken, for three seconds. */
+describe('a read result whose gap fetches a stream of live messages keeps overtaking', () => {
+  it('ends equal to the recount once the stream stops', async () => {
+    const { server, proxy, conversationId, send, ann } = await stage(4);
+    await send(1);
+    const client = await ann({ reconnectDelayMs: 50, reconnectDelayMaxMs: 400 });
+
+    proxy.setLag({ ws: 600 });
+    const reading = client.markAsRead(conversationId);
+    await sleep(150);
+    await send(2);
+    await client.getMessages(conversationId, { afterSeq: 1 });
+    await reading;
+    proxy.setLag({ http: 600 }); // each page of the gap fetch takes 600 ms, live events none
+    for (let n = 3; n <= 17; n++) {
+      await sleep(200);
+      await send(n);
+    }
+    proxy.setLag({});
+
+    const truth = await api<{ byConversation: Record<string, number> }>(
+      server.url,
+      signToken('ann'),
+      'GET',
+      '/chat/unread-count',
+    );
+    expect(truth.body.byConversation[conversationId]).toBe(16);
+    await until(
+      () => client.getState().unreadByConversation[conversationId] === 16,
+      'the client to count m2 to m17 as unread',
+      5000,
+    );
+  });
+});
