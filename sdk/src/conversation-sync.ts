@@ -77,11 +77,6 @@ export class ConversationSync {
     return conv !== undefined && lastSeqOf(conv) > synced;
   }
 
-  /** Whether the conversation list was fetched at least once. */
-  get hasListed(): boolean {
-    return this.listed;
-  }
-
   /**
    * Learns a conversation from the server and refreshes its state. A conversation seen for the
    * first time starts at `fromSeq` (its last seq by default: history is not "new").
