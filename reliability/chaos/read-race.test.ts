@@ -66,6 +66,46 @@ async function stage(seed: number) {
   };
 }
 
+type Staged = Awaited<ReturnType<typeof stage>>;
+
+/**
+ * Ann reads m1 (handled now, acked 600 ms later over the lagging WebSocket); m2 is stored after
+ * the read and reaches her first over REST. Resolves with the read applied, the lag still on.
+ */
+async function readRacedByM2(
+  { proxy, conversationId, send, ann }: Staged,
+  options: Partial<ChatClientOptions> = {},
+): Promise<ChatClient> {
+  await send(1);
+  const client = await ann(options);
+  expect(client.getState().unreadByConversation[conversationId]).toBe(1);
+  proxy.setLag({ ws: 600 });
+  const reading = client.markAsRead(conversationId);
+  await sleep(150);
+  await send(2); // stored after the read: unread is 1 again on the server
+  await client.getMessages(conversationId, { afterSeq: 1 }); // m2 arrives first, over REST
+  await reading;
+  return client;
+}
+
+/** The server's unread count for Ann is `n`, and the client comes to the same within `ms`. */
+async function expectUnread(
+  { server, conversationId }: Staged,
+  client: ChatClient,
+  n: number,
+  label: string,
+  ms = 3000,
+): Promise<void> {
+  const truth = await api<{ byConversation: Record<string, number> }>(
+    server.url,
+    signToken('ann'),
+    'GET',
+    '/chat/unread-count',
+  );
+  expect(truth.body.byConversation[conversationId]).toBe(n);
+  await until(() => client.getState().unreadByConversation[conversationId] === n, label, ms);
+}
+
 /**
  * A read result (socket ack or REST answer) carries an absolute `unreadCount` computed when the
  * server handled the read; when a newer message reaches the client first by another path (a
@@ -74,31 +114,10 @@ async function stage(seed: number) {
  */
 describe('a read result racing a newer message', () => {
   it('keeps the unread count equal to the recount (an SDK bug this test found, now fixed)', async () => {
-    const { server, proxy, conversationId, send, ann } = await stage(1);
-    await send(1);
-    const client = await ann();
-    expect(client.getState().unreadByConversation[conversationId]).toBe(1);
-
-    proxy.setLag({ ws: 600 });
-    const reading = client.markAsRead(conversationId); // handled now, acked 600 ms later
-    await sleep(150);
-    await send(2); // stored after the read: unread is 1 again on the server
-    await client.getMessages(conversationId, { afterSeq: 1 }); // m2 arrives first, over REST
-    await reading;
-    proxy.setLag({});
-
-    const truth = await api<{ byConversation: Record<string, number> }>(
-      server.url,
-      signToken('ann'),
-      'GET',
-      '/chat/unread-count',
-    );
-    expect(truth.body.byConversation[conversationId]).toBe(1);
-    await until(
-      () => client.getState().unreadByConversation[conversationId] === 1,
-      'the client to count m2 as unread',
-      3000,
-    );
+    const staged = await stage(1);
+    const client = await readRacedByM2(staged);
+    staged.proxy.setLag({});
+    await expectUnread(staged, client, 1, 'the client to count m2 as unread');
   });
 });
 
@@ -135,69 +154,29 @@ describe('a read acked after the timeout', () => {
  */
 describe('a read result whose gap fetch a live message overtakes', () => {
   it('keeps the unread count equal to the recount', async () => {
-    const { server, proxy, conversationId, send, ann } = await stage(3);
-    await send(1);
-    const client = await ann();
-    expect(client.getState().unreadByConversation[conversationId]).toBe(1);
-
-    proxy.setLag({ ws: 600 });
-    const reading = client.markAsRead(conversationId); // handled now, acked 600 ms later
-    await sleep(150);
-    await send(2); // stored after the read: unread is 1 again on the server
-    await client.getMessages(conversationId, { afterSeq: 1 }); // m2 arrives first, over REST
-    await reading; // its count (0) is applied, and its gap fetch goes out
-    proxy.setLag({ http: 600 }); // the gap fetch's page comes late, live events at once
+    const staged = await stage(3);
+    const client = await readRacedByM2(staged); // its count (0) applied, its gap fetch sent
+    staged.proxy.setLag({ http: 600 }); // the gap fetch's page comes late, live events at once
     await sleep(100);
-    await send(3); // after the page was made: it arrives live, before the page
+    await staged.send(3); // after the page was made: it arrives live, before the page
     await sleep(900);
-    proxy.setLag({});
-
-    const truth = await api<{ byConversation: Record<string, number> }>(
-      server.url,
-      signToken('ann'),
-      'GET',
-      '/chat/unread-count',
-    );
-    expect(truth.body.byConversation[conversationId]).toBe(2);
-    await until(
-      () => client.getState().unreadByConversation[conversationId] === 2,
-      'the client to count m2 and m3 as unread',
-      3000,
-    );
+    staged.proxy.setLag({});
+    await expectUnread(staged, client, 2, 'the client to count m2 and m3 as unread');
   });
 });
 
 /** The same under a stream: every page of the gap fetch is overtaken, for three seconds. */
 describe('a read result whose gap fetches a stream of live messages keeps overtaking', () => {
   it('ends equal to the recount once the stream stops', async () => {
-    const { server, proxy, conversationId, send, ann } = await stage(4);
-    await send(1);
-    const client = await ann({ reconnectDelayMs: 50, reconnectDelayMaxMs: 400 });
-
-    proxy.setLag({ ws: 600 });
-    const reading = client.markAsRead(conversationId);
-    await sleep(150);
-    await send(2);
-    await client.getMessages(conversationId, { afterSeq: 1 });
-    await reading;
-    proxy.setLag({ http: 600 }); // each page of the gap fetch takes 600 ms, live events none
+    const staged = await stage(4);
+    const client = await readRacedByM2(staged, { reconnectDelayMs: 50, reconnectDelayMaxMs: 400 });
+    staged.proxy.setLag({ http: 600 }); // each page of the gap fetch takes 600 ms, live events none
     for (let n = 3; n <= 17; n++) {
       await sleep(200);
-      await send(n);
+      await staged.send(n);
     }
-    proxy.setLag({});
-
-    const truth = await api<{ byConversation: Record<string, number> }>(
-      server.url,
-      signToken('ann'),
-      'GET',
-      '/chat/unread-count',
-    );
-    expect(truth.body.byConversation[conversationId]).toBe(16);
-    await until(
-      () => client.getState().unreadByConversation[conversationId] === 16,
-      'the client to count m2 to m17 as unread',
-      5000,
-    );
+    staged.proxy.setLag({});
+    // 5 s: the last round waits for a backoff.
+    await expectUnread(staged, client, 16, 'the client to count m2 to m17 as unread', 5000);
   });
 });
