@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
-import { startDelayProxy } from '../lib/delay-proxy.js';
-import type { DelayProxy } from '../lib/delay-proxy.js';
+import { ChaosProxy } from '../../reliability/support/chaos-proxy.js';
+import { seededRandom } from '../../reliability/support/random.js';
 import { startServer, stopAll } from '../lib/processes.js';
 import type { RunOptions } from '../lib/processes.js';
 import { compareRow, fmt } from '../lib/report.js';
@@ -240,7 +240,7 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   let server: (Worker & { url: string }) | undefined;
-  let link: DelayProxy | undefined;
+  let link: ChaosProxy | undefined;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -253,7 +253,10 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
       options,
     );
     const token = benchToken(ME);
-    link = await startDelayProxy(Number(new URL(server.url).port), LINK_RTT_MS);
+    // The chaos suite's proxy, with no chaos: only the link (its random source is never drawn).
+    link = new ChaosProxy(Number(new URL(server.url).port), seededRandom(1));
+    link.setLink({ rttMs: LINK_RTT_MS });
+    await link.listen();
     const linkUrl = `http://127.0.0.1:${link.port}`;
     pages = {
       '/widget.html': widgetPage(server.url, token),
@@ -393,7 +396,7 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
         '; baseline ' +
         base.map((t) => `${fmt.ms(t.list)}/${fmt.ms(t.open)}`).join(', ') +
         '.',
-      `Client pages over a link of ${LINK_RTT_MS} ms round trips: the chat server behind a TCP proxy (bench/lib/delay-proxy.ts) that holds each chunk ${LINK_RTT_MS / 2} ms each way, ` +
+      `Client pages over a link of ${LINK_RTT_MS} ms round trips: the chat server behind a TCP proxy (ChaosProxy.setLink in reliability/support/chaos-proxy.ts) that holds each chunk ${LINK_RTT_MS / 2} ms each way, ` +
         "and a new connection's first bytes a round trip more, for the TCP handshake (no TLS). The widget fetches the list while its socket connects; the baseline page once " +
         'its socket has connected. Preflights count: each new URL of the REST API costs one more round trip. All runs, ms (list/open): widget ' +
         oursFar.map((t) => `${fmt.ms(t.list)}/${fmt.ms(t.open)}`).join(', ') +

@@ -99,6 +99,13 @@ async function interleaved<T>(
   }
 }
 
+/** The servers' event-loop delays, in the order given, as the messaging notes print them. */
+function loopDelayNote(...delays: Measured<unknown>['loopDelay'][]): string {
+  const each = (pick: (d: Measured<unknown>['loopDelay']) => number): string =>
+    delays.map((d) => fmt.ms(pick(d))).join(' / ');
+  return `server event-loop delay (a 1 ms timer's lateness, worst turn) p99 ${each((d) => d.p99)} ms, max ${each((d) => d.max)} ms; `;
+}
+
 /** Sums the rounds of one target: the results of every generator, CPU and wall time. */
 function total<T>(runs: Measured<T>[]): Measured<T> {
   return {
@@ -193,8 +200,7 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
     notes: [
       `Throughput: server CPU ${ours.serverCpu} of one core for Parley (FULL), ${base.serverCpu} for the relay, ${normal.serverCpu} for Parley (NORMAL); ` +
         `server main thread busy ${ours.mainBusy} / ${base.mainBusy} / ${normal.mainBusy} (event-loop utilization); ` +
-        `server event-loop delay (a 1 ms timer's lateness, worst turn) p99 ${fmt.ms(ours.loopDelay.p99)} / ${fmt.ms(base.loopDelay.p99)} / ${fmt.ms(normal.loopDelay.p99)} ms, ` +
-        `max ${fmt.ms(ours.loopDelay.max)} / ${fmt.ms(base.loopDelay.max)} / ${fmt.ms(normal.loopDelay.max)} ms; ` +
+        loopDelayNote(ours.loopDelay, base.loopDelay, normal.loopDelay) +
         `generator CPU ${ours.genCpu} (Parley run), ${base.genCpu} (relay run), ${normal.genCpu} (NORMAL run). ` +
         `Refused sends: ${ours.errors} (Parley), ${base.errors} (relay). ` +
         'Where the server and the generator keep every core busy (the relay does, on two cores), ' +
@@ -284,7 +290,7 @@ export async function latencyScenario(options: RunOptions): Promise<ScenarioResu
           ? `Parley with synchronous=NORMAL: ${fmt.int(normal.lost)} of ${fmt.int(normal.sent)} not received, server CPU ${normal.serverCpu}. `
           : '') +
         `Server CPU ${ours.serverCpu} (Parley), ${base.serverCpu} (relay); server main thread busy ${ours.mainBusy} / ${base.mainBusy} (event-loop utilization); ` +
-        `server event-loop delay (a 1 ms timer's lateness, worst turn) p99 ${fmt.ms(ours.loopDelay.p99)} / ${fmt.ms(base.loopDelay.p99)} ms, max ${fmt.ms(ours.loopDelay.max)} / ${fmt.ms(base.loopDelay.max)} ms; ` +
+        loopDelayNote(ours.loopDelay, base.loopDelay) +
         `generator CPU ${ours.genCpu} / ${base.genCpu}; ` +
         `generator send lag (actual − scheduled send time) p99 ${fmt.ms(ours.lag.p99)} ms / ${fmt.ms(base.lag.p99)} ms, ` +
         'which is inside the latencies above.',

@@ -1,7 +1,8 @@
 /**
  * A TCP proxy on loopback that misbehaves on purpose: it delays chunks (in order, as TCP would),
  * stalls whole connections for a while, and cuts connections at random. Clients connect to it
- * instead of the server; the server never knows.
+ * instead of the server; the server never knows. It also plays a slow link for the benchmark
+ * (`setLink`): round trips of a fixed length, and a handshake's worth more on a new connection.
  */
 import { createServer, connect } from 'node:net';
 import type { Server, Socket } from 'node:net';
@@ -26,9 +27,15 @@ export interface ProxyStats {
   cuts: number;
 }
 
+/** A link between the clients and the proxy: every chunk waits half a round trip each way. */
+export interface Link {
+  rttMs: number;
+}
+
 interface Pipe {
   client: Socket;
   upstream: Socket;
+  openedAt: number;
   stalledUntil: number;
   /** Known from the first request: a WebSocket upgrade or plain HTTP (REST). */
   kind: 'ws' | 'http' | undefined;
@@ -46,6 +53,7 @@ export class ChaosProxy {
   private readonly pipes = new Set<Pipe>();
   private chaos: ChaosOptions | null = null;
   private lag: Lag = {};
+  private link: Link | null = null;
   private ticker: NodeJS.Timeout | undefined;
   port = 0;
 
@@ -76,6 +84,14 @@ export class ChaosProxy {
     this.lag = lag;
   }
 
+  /**
+   * Plays a link of `rttMs` round trips (or none, with `null`). A new connection's first bytes
+   * reach the server a round trip later than the rest would, as after a TCP handshake (no TLS).
+   */
+  setLink(link: Link | null): void {
+    this.link = link;
+  }
+
   /** Cuts every open connection at once. */
   cutAll(): void {
     for (const pipe of this.pipes) this.cut(pipe);
@@ -90,7 +106,7 @@ export class ChaosProxy {
   private accept(client: Socket): void {
     this.stats.connections++;
     const upstream = connect(this.upstreamPort, '127.0.0.1');
-    const pipe: Pipe = { client, upstream, stalledUntil: 0, kind: undefined };
+    const pipe: Pipe = { client, upstream, openedAt: Date.now(), stalledUntil: 0, kind: undefined };
     this.pipes.add(pipe);
     client.once('data', (chunk: Buffer) => {
       pipe.kind = /^upgrade:\s*websocket/im.test(chunk.toString('latin1')) ? 'ws' : 'http';
@@ -113,7 +129,9 @@ export class ChaosProxy {
       this.stats.chunks++;
       const now = Date.now();
       const lag = downstream && pipe.kind ? (this.lag[pipe.kind] ?? 0) : 0;
-      let at = Math.max(now + lag, releaseAt, pipe.stalledUntil);
+      const half = this.link ? this.link.rttMs / 2 : 0;
+      const handshake = this.link && !downstream ? pipe.openedAt + this.link.rttMs + half : 0;
+      let at = Math.max(now + lag + half, releaseAt, pipe.stalledUntil, handshake);
       const chaos = this.chaos;
       if (chaos && this.random.chance(chaos.delayChance)) {
         this.stats.delayed++;
