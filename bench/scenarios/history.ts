@@ -116,24 +116,35 @@ export async function historyScenario(options: RunOptions): Promise<ScenarioResu
   let bare: (Worker & { url: string }) | undefined;
   const rows: Row[] = [];
   const notes: string[] = [];
+  const coldNotes: string[] = [];
   try {
     [parley, bare] = await Promise.all([
       startServer('parley', ['--db', path, '--sync', 'full'], options, 'history'),
       startServer('static', [], options),
     ]);
-    for (const [label, endpoint] of endpoints) {
+    const bodies = new Map<string, string>();
+    for (const [, endpoint] of endpoints) {
       const res = await fetch(`${parley.url}${endpoint}`, {
         headers: { authorization: `Bearer ${token}` },
       });
       const body = await res.text();
       if (!res.ok) throw new Error(`${endpoint}: ${res.status} ${body}`);
       await bare.call('setBody', { path: endpoint, body });
-      const s = `4. history (${fmt.int(total)} messages): ${label}`;
-      // Unmeasured: V8 compiles the route's code and SQLite's pages come into the cache first.
-      if (!options.quick) {
-        await load(parley.url, endpoint, token, 1, options.quick, WARMUP_S);
+      bodies.set(endpoint, body);
+    }
+    // Unmeasured: V8 compiles the request path and SQLite's pages come into the cache first. Every
+    // route is warmed before any is measured: V8's background compilation goes on for seconds
+    // after a start, and on two cores it takes CPU from the first route measured.
+    if (!options.quick) {
+      for (const [label, endpoint] of endpoints) {
+        const cold = await load(parley.url, endpoint, token, 1, options.quick, WARMUP_S);
         await load(bare.url, endpoint, token, 1, options.quick, WARMUP_S);
+        coldNotes.push(`${label} ${fmt.ms(cold.latency.p50)} / ${fmt.ms(cold.latency.p99)}`);
       }
+    }
+    for (const [label, endpoint] of endpoints) {
+      const body = bodies.get(endpoint)!;
+      const s = `4. history (${fmt.int(total)} messages): ${label}`;
       const one = {
         ours: await load(parley.url, endpoint, token, 1, options.quick),
         base: await load(bare.url, endpoint, token, 1, options.quick),
@@ -171,7 +182,8 @@ export async function historyScenario(options: RunOptions): Promise<ScenarioResu
     `History database: ${fmt.int(total)} messages in ${fmt.int(spec.conversations.length)} conversations, ${seedNote} (${path}).` +
       (options.quick
         ? ''
-        : ` Before each measured run, ${WARMUP_S} s of the same requests at one connection, on both servers, not measured (JIT and page cache).`),
+        : ` Before the measured runs, ${WARMUP_S} s of each route in turn at one connection, on both servers, not measured (JIT and page cache); ` +
+          `Parley's p50 / p99 in those warm-ups, the first on a fresh server, ms: ${coldNotes.join(', ')}.`),
   );
   return { rows, notes };
 }
