@@ -181,10 +181,12 @@ export class ChatWidget extends LitElement {
   private async navigate(route: ChatRoute): Promise<void> {
     if (route.view === 'user') return this.openConversationWith(route.userId);
     if (route.view === 'conversation') {
+      // Always (re)load: live events may have started a window without its history. The request
+      // goes out before the view renders: the route's update is queued behind it.
+      const loading = this.chat.loadConversation(route.conversationId);
       this.route = route;
       this.focusNext = 'composer';
-      // Always (re)load: live events may have started a window without its history.
-      await this.chat.loadConversation(route.conversationId);
+      await loading;
       return;
     }
     this.route = route;
