@@ -2,11 +2,14 @@
  * Scenario 5: the client. Bundle sizes (min+gzip) beside their largest dependencies, and in
  * headless Chromium the time from the script tag to the first rendered conversation list and to
  * the latest messages of a 10,000-message conversation, on loopback and again with the chat server
- * behind a link of 100 ms round trips. The page comes from a local server; the baseline page does
- * the same work by hand (socket.io-client, fetch, innerHTML).
+ * behind a link of 100 ms round trips, cross-origin and on the page's own origin (a reverse proxy).
+ * The page comes from a local server; the baseline page does the same work by hand
+ * (socket.io-client, fetch, innerHTML).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,18 +68,51 @@ window.__until = (selector, text) => new Promise((resolve) => {
 window.__listAt = window.__until('[data-conversation-id]');
 `;
 
-function widgetPage(serverUrl: string, token: string): string {
+/**
+ * Makes `http` a reverse proxy for the chat server's paths, as a host app's nginx would be when the
+ * chat server lives on the app's origin: REST and the WebSocket upgrade go on to `chatPort()`.
+ */
+function proxyChatPaths(http: Server, chatPort: () => number): void {
+  http.on('upgrade', (req, socket, head) => {
+    const upstream = connect(chatPort(), '127.0.0.1', () => {
+      let raw = `${req.method} ${req.url} HTTP/1.1\r\n`;
+      for (let i = 0; i < req.rawHeaders.length; i += 2) {
+        raw += `${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}\r\n`;
+      }
+      upstream.write(`${raw}\r\n`);
+      upstream.write(head);
+      socket.pipe(upstream).pipe(socket);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
+  });
+}
+
+function forwardToChat(req: IncomingMessage, res: ServerResponse, chatPort: number): void {
+  const upstream = request(
+    { host: '127.0.0.1', port: chatPort, method: req.method, path: req.url, headers: req.headers },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  upstream.on('error', () => res.destroy());
+  req.pipe(upstream);
+}
+
+/** `scripts`: where the page's scripts come from (a CDN's origin, or its own). */
+function widgetPage(serverUrl: string, token: string, scripts = ''): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>widget</title></head><body>
 <script>window.__t0 = performance.now();</script>
-<script src="/chat-widget.js"></script>
+<script src="${scripts}/chat-widget.js"></script>
 <chat-widget mode="inline" server-url="${serverUrl}" token="${token}"></chat-widget>
 <script>${POLL}</script></body></html>`;
 }
 
-function baselinePage(serverUrl: string, token: string): string {
+function baselinePage(serverUrl: string, token: string, scripts = ''): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>baseline</title></head><body>
 <script>window.__t0 = performance.now();</script>
-<script src="/socket.io.min.js"></script>
+<script src="${scripts}/socket.io.min.js"></script>
 <ul id="list"></ul><div id="log"></div>
 <script>
 const url = ${JSON.stringify(serverUrl)};
@@ -235,12 +271,21 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
     if (path === '/chat-widget.js') send('text/javascript', widget.code);
     else if (path === '/socket.io.min.js') send('text/javascript', ioBundle);
     else if (pages[path]) send('text/html; charset=utf-8', pages[path]!);
+    else if (server && /^\/(chat|socket\.io)\//.test(path)) forwardToChat(req, res, chatPort());
     else res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   let server: (Worker & { url: string }) | undefined;
+  const chatPort = (): number => Number(new URL(server!.url).port);
+  proxyChatPaths(http, chatPort);
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const pagePort = (http.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${pagePort}`;
   let link: ChaosProxy | undefined;
+  // The page's server, chat paths included, far away: the chat server on the app's origin.
+  const farOrigin = new ChaosProxy(pagePort, seededRandom(2));
+  farOrigin.setLink({ rttMs: LINK_RTT_MS });
+  await farOrigin.listen();
+  const sameOrigin = `http://127.0.0.1:${farOrigin.port}`;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -249,7 +294,16 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
   try {
     server = await startServer(
       'parley',
-      ['--db', dbPath, '--sync', 'full', '--origins', origin, '--widget', bundlePath],
+      [
+        '--db',
+        dbPath,
+        '--sync',
+        'full',
+        '--origins',
+        `${origin},${sameOrigin}`,
+        '--widget',
+        bundlePath,
+      ],
       options,
     );
     const token = benchToken(ME);
@@ -263,6 +317,9 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
       '/baseline.html': baselinePage(server.url, token),
       '/widget-link.html': widgetPage(linkUrl, token),
       '/baseline-link.html': baselinePage(linkUrl, token),
+      // Scripts from loopback (a CDN's origin), the chat server's requests over the link.
+      '/widget-same.html': widgetPage(sameOrigin, token, origin),
+      '/baseline-same.html': baselinePage(sameOrigin, token, origin),
       '/history-widget.html': historyListPage(deep, 'widget'),
       '/history-baseline.html': historyListPage(deep, 'baseline'),
     };
@@ -272,7 +329,7 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
       const context = await browser.newContext();
       try {
         const page = await context.newPage();
-        await page.goto(`${origin}${path}`);
+        await page.goto(path.endsWith('-same.html') ? `${sameOrigin}${path}` : `${origin}${path}`);
         return await work(page);
       } finally {
         await context.close();
@@ -358,6 +415,28 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
         median(baseFar.map((t) => t.open)),
       ),
     );
+    // Once more with the chat server on the page's origin behind the link (a reverse proxy routes
+    // its paths): same-origin requests need no CORS preflight.
+    const [oursSame, baseSame] = await alternately(
+      measurePage,
+      '/widget-same.html',
+      '/baseline-same.html',
+    );
+    const same = `5. client: headless Chromium, the chat server on the page's origin, behind a link of ${LINK_RTT_MS} ms round trips (median of ${runs} cold loads)`;
+    rows.push(
+      compareRow(
+        same,
+        'script start → conversation list rendered, ms',
+        median(oursSame.map((t) => t.list)),
+        median(baseSame.map((t) => t.list)),
+      ),
+      compareRow(
+        same,
+        `open a ${fmt.int(deep)}-message conversation → latest message rendered, ms`,
+        median(oursSame.map((t) => t.open)),
+        median(baseSame.map((t) => t.open)),
+      ),
+    );
     const measureHistory = (path: string): Promise<HistoryTimes> =>
       onFreshPage(path, (page) =>
         page.evaluate(() => (window as unknown as { __history: Promise<HistoryTimes> }).__history),
@@ -403,10 +482,17 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
         '; baseline ' +
         baseFar.map((t) => `${fmt.ms(t.list)}/${fmt.ms(t.open)}`).join(', ') +
         '.',
+      "Client pages with the chat server on the page's origin: the page's server routes /chat/ and /socket.io/ to the chat server (as a host app's reverse proxy would), " +
+        'and the browser reaches it through the same link; the scripts come from loopback, as from a CDN. Same-origin requests need no CORS preflight. All runs, ms (list/open): widget ' +
+        oursSame.map((t) => `${fmt.ms(t.list)}/${fmt.ms(t.open)}`).join(', ') +
+        '; baseline ' +
+        baseSame.map((t) => `${fmt.ms(t.list)}/${fmt.ms(t.open)}`).join(', ') +
+        '.',
     );
   } finally {
     await browser.close();
     await link?.close();
+    await farOrigin.close();
     await stopAll([server]);
     await new Promise<void>((resolve) => http.close(() => resolve()));
   }
