@@ -380,62 +380,52 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
       await measurePage('/widget.html');
       await measurePage('/baseline.html');
     }
-    const [ours, base] = await alternately(measurePage, '/widget.html', '/baseline.html');
-    const scenario = `5. client: headless Chromium (median of ${runs} cold loads)`;
-    const row = (metric: string, a: number, b: number): Row => compareRow(scenario, metric, a, b);
-    const list = median(ours.map((t) => t.list));
-    const listBase = median(base.map((t) => t.list));
-    rows.push(
-      row('script start → conversation list rendered, ms', list, listBase),
-      row(
-        `open a ${fmt.int(deep)}-message conversation → latest message rendered, ms`,
-        median(ours.map((t) => t.open)),
-        median(base.map((t) => t.open)),
-      ),
+    /** Loads a page pair in turns; rows for the list and the open, and a note of every run. */
+    const comparePages = async (
+      ours: string,
+      baseline: string,
+      scenario: string,
+      note: string,
+    ): Promise<void> => {
+      const [a, b] = await alternately(measurePage, ours, baseline);
+      const pair = (metric: string, pick: (t: PageTimes) => number): Row =>
+        compareRow(scenario, metric, median(a.map(pick)), median(b.map(pick)));
+      rows.push(
+        pair('script start → conversation list rendered, ms', (t) => t.list),
+        pair(
+          `open a ${fmt.int(deep)}-message conversation → latest message rendered, ms`,
+          (t) => t.open,
+        ),
+      );
+      const runsOf = (times: PageTimes[]): string =>
+        times.map((t) => `${fmt.ms(t.list)}/${fmt.ms(t.open)}`).join(', ');
+      notes.push(`${note} All runs, ms (list/open): widget ${runsOf(a)}; baseline ${runsOf(b)}.`);
+    };
+    await comparePages(
+      '/widget.html',
+      '/baseline.html',
+      `5. client: headless Chromium (median of ${runs} cold loads)`,
+      `Client pages: served by a local node:http server at ${origin}, Parley at ${server.url} (synchronous=FULL); the baseline page loads socket.io-client, ` +
+        'connects, fetches the list and the latest 50 messages and writes them with innerHTML.',
     );
     // The same pages with the chat server behind a link of LINK_RTT_MS round trips (the pages and
     // scripts still come from loopback): what the order of the requests costs a user far away.
-    const [oursFar, baseFar] = await alternately(
-      measurePage,
+    await comparePages(
       '/widget-link.html',
       '/baseline-link.html',
-    );
-    const far = `5. client: headless Chromium, the chat server behind a link of ${LINK_RTT_MS} ms round trips (median of ${runs} cold loads)`;
-    rows.push(
-      compareRow(
-        far,
-        'script start → conversation list rendered, ms',
-        median(oursFar.map((t) => t.list)),
-        median(baseFar.map((t) => t.list)),
-      ),
-      compareRow(
-        far,
-        `open a ${fmt.int(deep)}-message conversation → latest message rendered, ms`,
-        median(oursFar.map((t) => t.open)),
-        median(baseFar.map((t) => t.open)),
-      ),
+      `5. client: headless Chromium, the chat server behind a link of ${LINK_RTT_MS} ms round trips (median of ${runs} cold loads)`,
+      `Client pages over a link of ${LINK_RTT_MS} ms round trips: the chat server behind a TCP proxy (ChaosProxy.setLink in reliability/support/chaos-proxy.ts) that holds each chunk ${LINK_RTT_MS / 2} ms each way, ` +
+        "and a new connection's first bytes a round trip more, for the TCP handshake (no TLS). The widget fetches the list while its socket connects; the baseline page once " +
+        'its socket has connected. Preflights count: each new URL of the REST API costs one more round trip.',
     );
     // Once more with the chat server on the page's origin behind the link (a reverse proxy routes
     // its paths): same-origin requests need no CORS preflight.
-    const [oursSame, baseSame] = await alternately(
-      measurePage,
+    await comparePages(
       '/widget-same.html',
       '/baseline-same.html',
-    );
-    const same = `5. client: headless Chromium, the chat server on the page's origin, behind a link of ${LINK_RTT_MS} ms round trips (median of ${runs} cold loads)`;
-    rows.push(
-      compareRow(
-        same,
-        'script start → conversation list rendered, ms',
-        median(oursSame.map((t) => t.list)),
-        median(baseSame.map((t) => t.list)),
-      ),
-      compareRow(
-        same,
-        `open a ${fmt.int(deep)}-message conversation → latest message rendered, ms`,
-        median(oursSame.map((t) => t.open)),
-        median(baseSame.map((t) => t.open)),
-      ),
+      `5. client: headless Chromium, the chat server on the page's origin, behind a link of ${LINK_RTT_MS} ms round trips (median of ${runs} cold loads)`,
+      "Client pages with the chat server on the page's origin: the page's server routes /chat/ and /socket.io/ to the chat server (as a host app's reverse proxy would), " +
+        'and the browser reaches it through the same link; the scripts come from loopback, as from a CDN. Same-origin requests need no CORS preflight.',
     );
     const measureHistory = (path: string): Promise<HistoryTimes> =>
       onFreshPage(path, (page) =>
@@ -467,27 +457,6 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
         Math.max(...allSteps(history)),
         Math.max(...allSteps(historyBase)),
       ),
-    );
-    notes.push(
-      `Client pages: served by a local node:http server at ${origin}, Parley at ${server.url} (synchronous=FULL); the baseline page loads socket.io-client, ` +
-        'connects, fetches the list and the latest 50 messages and writes them with innerHTML. All runs, ms (list/open): widget ' +
-        ours.map((t) => `${fmt.ms(t.list)}/${fmt.ms(t.open)}`).join(', ') +
-        '; baseline ' +
-        base.map((t) => `${fmt.ms(t.list)}/${fmt.ms(t.open)}`).join(', ') +
-        '.',
-      `Client pages over a link of ${LINK_RTT_MS} ms round trips: the chat server behind a TCP proxy (ChaosProxy.setLink in reliability/support/chaos-proxy.ts) that holds each chunk ${LINK_RTT_MS / 2} ms each way, ` +
-        "and a new connection's first bytes a round trip more, for the TCP handshake (no TLS). The widget fetches the list while its socket connects; the baseline page once " +
-        'its socket has connected. Preflights count: each new URL of the REST API costs one more round trip. All runs, ms (list/open): widget ' +
-        oursFar.map((t) => `${fmt.ms(t.list)}/${fmt.ms(t.open)}`).join(', ') +
-        '; baseline ' +
-        baseFar.map((t) => `${fmt.ms(t.list)}/${fmt.ms(t.open)}`).join(', ') +
-        '.',
-      "Client pages with the chat server on the page's origin: the page's server routes /chat/ and /socket.io/ to the chat server (as a host app's reverse proxy would), " +
-        'and the browser reaches it through the same link; the scripts come from loopback, as from a CDN. Same-origin requests need no CORS preflight. All runs, ms (list/open): widget ' +
-        oursSame.map((t) => `${fmt.ms(t.list)}/${fmt.ms(t.open)}`).join(', ') +
-        '; baseline ' +
-        baseSame.map((t) => `${fmt.ms(t.list)}/${fmt.ms(t.open)}`).join(', ') +
-        '.',
     );
   } finally {
     await browser.close();
