@@ -281,17 +281,18 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
   const pagePort = (http.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${pagePort}`;
   let link: ChaosProxy | undefined;
-  // The page's server, chat paths included, far away: the chat server on the app's origin.
-  const farOrigin = new ChaosProxy(pagePort, seededRandom(2));
-  farOrigin.setLink({ rttMs: LINK_RTT_MS });
-  await farOrigin.listen();
-  const sameOrigin = `http://127.0.0.1:${farOrigin.port}`;
+  let farOrigin: ChaosProxy | undefined;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
   try {
+    // The page's server, chat paths included, far away: the chat server on the app's origin.
+    farOrigin = new ChaosProxy(pagePort, seededRandom(2));
+    farOrigin.setLink({ rttMs: LINK_RTT_MS });
+    await farOrigin.listen();
+    const sameOrigin = `http://127.0.0.1:${farOrigin.port}`;
     server = await startServer(
       'parley',
       [
@@ -461,7 +462,7 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
   } finally {
     await browser.close();
     await link?.close();
-    await farOrigin.close();
+    await farOrigin?.close();
     await stopAll([server]);
     await new Promise<void>((resolve) => http.close(() => resolve()));
   }
