@@ -325,12 +325,12 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
       '/history-baseline.html': historyListPage(deep, 'baseline'),
     };
     const lastText = `Seeded message ${deep} of`;
-    /** Loads `path` in a context of its own (a cold cache) and runs `work` on it. */
-    const onFreshPage = async <T>(path: string, work: (page: Page) => Promise<T>): Promise<T> => {
+    /** Loads `url` in a context of its own (a cold cache) and runs `work` on it. */
+    const onFreshPage = async <T>(url: string, work: (page: Page) => Promise<T>): Promise<T> => {
       const context = await browser.newContext();
       try {
         const page = await context.newPage();
-        await page.goto(path.endsWith('-same.html') ? `${sameOrigin}${path}` : `${origin}${path}`);
+        await page.goto(url);
         return await work(page);
       } finally {
         await context.close();
@@ -351,8 +351,8 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
       }
       return [a, b];
     };
-    const measurePage = (path: string): Promise<PageTimes> =>
-      onFreshPage(path, async (page) => {
+    const measurePage = (url: string): Promise<PageTimes> =>
+      onFreshPage(url, async (page) => {
         const list = await page.evaluate(
           () => (window as unknown as { __listAt: Promise<number> }).__listAt,
           undefined,
@@ -378,8 +378,8 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
       [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     // Warm Chromium once per page first.
     if (!options.quick) {
-      await measurePage('/widget.html');
-      await measurePage('/baseline.html');
+      await measurePage(`${origin}/widget.html`);
+      await measurePage(`${origin}/baseline.html`);
     }
     /** Loads a page pair in turns; rows for the list and the open, and a note of every run. */
     const comparePages = async (
@@ -403,8 +403,8 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
       notes.push(`${note} All runs, ms (list/open): widget ${runsOf(a)}; baseline ${runsOf(b)}.`);
     };
     await comparePages(
-      '/widget.html',
-      '/baseline.html',
+      `${origin}/widget.html`,
+      `${origin}/baseline.html`,
       `5. client: headless Chromium (median of ${runs} cold loads)`,
       `Client pages: served by a local node:http server at ${origin}, Parley at ${server.url} (synchronous=FULL); the baseline page loads socket.io-client, ` +
         'connects, fetches the list and the latest 50 messages and writes them with innerHTML.',
@@ -412,8 +412,8 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
     // The same pages with the chat server behind a link of LINK_RTT_MS round trips (the pages and
     // scripts still come from loopback): what the order of the requests costs a user far away.
     await comparePages(
-      '/widget-link.html',
-      '/baseline-link.html',
+      `${origin}/widget-link.html`,
+      `${origin}/baseline-link.html`,
       `5. client: headless Chromium, the chat server behind a link of ${LINK_RTT_MS} ms round trips (median of ${runs} cold loads)`,
       `Client pages over a link of ${LINK_RTT_MS} ms round trips: the chat server behind a TCP proxy (ChaosProxy.setLink in reliability/support/chaos-proxy.ts) that holds each chunk ${LINK_RTT_MS / 2} ms each way, ` +
         "and a new connection's first bytes a round trip more, for the TCP handshake (no TLS). The widget fetches the list while its socket connects; the baseline page once " +
@@ -422,20 +422,20 @@ export async function clientScenario(options: RunOptions): Promise<ScenarioResul
     // Once more with the chat server on the page's origin behind the link (a reverse proxy routes
     // its paths): same-origin requests need no CORS preflight.
     await comparePages(
-      '/widget-same.html',
-      '/baseline-same.html',
+      `${sameOrigin}/widget-same.html`,
+      `${sameOrigin}/baseline-same.html`,
       `5. client: headless Chromium, the chat server on the page's origin, behind a link of ${LINK_RTT_MS} ms round trips (median of ${runs} cold loads)`,
       "Client pages with the chat server on the page's origin: the page's server routes /chat/ and /socket.io/ to the chat server (as a host app's reverse proxy would), " +
         'and the browser reaches it through the same link; the scripts come from loopback, as from a CDN. Same-origin requests need no CORS preflight.',
     );
-    const measureHistory = (path: string): Promise<HistoryTimes> =>
-      onFreshPage(path, (page) =>
+    const measureHistory = (url: string): Promise<HistoryTimes> =>
+      onFreshPage(url, (page) =>
         page.evaluate(() => (window as unknown as { __history: Promise<HistoryTimes> }).__history),
       );
     const [history, historyBase] = await alternately(
       measureHistory,
-      '/history-widget.html',
-      '/history-baseline.html',
+      `${origin}/history-widget.html`,
+      `${origin}/history-baseline.html`,
     );
     const allSteps = (times: HistoryTimes[]): number[] => times.flatMap((t) => t.steps);
     const listScenario = `5. client: a ${fmt.int(deep)}-message list alone, headless Chromium (median of ${runs} loads; baseline: the same messages as paragraphs by innerHTML)`;

@@ -198,14 +198,12 @@ export class ConversationSync {
    */
   prefetch(): void {
     if (this.listed || this.prefetching) return;
-    const run = this.refreshList().then(
-      () => undefined,
-      () => undefined,
-    );
+    const run: Promise<void> = this.refreshList()
+      .catch(() => undefined)
+      .then(() => {
+        if (this.prefetching === run) this.prefetching = null;
+      });
     this.prefetching = run;
-    void run.then(() => {
-      if (this.prefetching === run) this.prefetching = null;
-    });
   }
 
   /**
