@@ -78,6 +78,27 @@ export class ConversationSync {
   }
 
   /**
+   * The user's unread count above a read cursor, counted from what the client holds: the other
+   * participant's messages in `(cursor, synced]`. `undefined` when the client cannot know: a hole,
+   * a gap fetch running, or a message in that range that the loaded window does not hold.
+   */
+  unreadAbove(id: string, cursor: number, meId: string): number | undefined {
+    const top = this.synced.get(id);
+    if (top === undefined || this.buffers.has(id) || this.fetching.has(id)) return undefined;
+    if (cursor >= top) return 0;
+    const window = this.deps.getState().byId[id]?.messages;
+    if (!window) return undefined;
+    let held = 0;
+    let unread = 0;
+    for (const m of window) {
+      if (m.seq === null || m.seq <= cursor || m.seq > top) continue;
+      held++;
+      if (m.senderId !== meId) unread++;
+    }
+    return held === top - cursor ? unread : undefined;
+  }
+
+  /**
    * Learns a conversation from the server and refreshes its state. A conversation seen for the
    * first time starts at `fromSeq` (its last seq by default: history is not "new").
    */

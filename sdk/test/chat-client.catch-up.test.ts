@@ -3,7 +3,15 @@ import { startTestServer } from '../../reference-server/test/support.js';
 import type { TestServer } from '../../reference-server/test/support.js';
 import type { ChatApi } from '../src/chat-api.js';
 import type { Message } from '../src/index.js';
-import { collectMessages, makeClient, serverMessages, waitFor, windowOf } from './helpers.js';
+import {
+  collectMessages,
+  makeClient,
+  recordRequests,
+  serverMessages,
+  sleep,
+  waitFor,
+  windowOf,
+} from './helpers.js';
 
 describe('catch-up after a disconnect', () => {
   let server: TestServer;
@@ -173,21 +181,63 @@ describe('the first list, while the socket connects', () => {
     for (let i = 1; i <= 3; i++) await alice.sendMessage(conversation.id, `m${i}`);
     await waitFor(() => bob.getState().unreadTotal === 3, 'bob sees three messages');
 
-    // Counting the requests, not changing them: every call goes on to the real fetch.
-    const asked: string[] = [];
-    const realFetch = globalThis.fetch;
-    globalThis.fetch = (input, init) => {
-      asked.push(String(input).replace(server.url, ''));
-      return realFetch(input, init);
-    };
+    const requests = recordRequests(server.url);
     try {
       await bob.loadConversation(conversation.id);
-      expect(asked).toEqual([`/chat/conversations/${conversation.id}?limit=50`]);
+      expect(requests.asked).toEqual([`/chat/conversations/${conversation.id}?limit=50`]);
       expect(windowOf(bob, conversation.id)).toEqual(['1:m1', '2:m2', '3:m3']);
     } finally {
-      globalThis.fetch = realFetch;
+      requests.stop();
     }
     alice.disconnect();
     bob.disconnect();
+  });
+
+  it('counts what is unread after a read from the messages it holds, without asking again', async () => {
+    const alice = makeClient(server, 'ivan');
+    const bob = makeClient(server, 'judy');
+    const bobTab2 = makeClient(server, 'judy');
+    await Promise.all([alice.connect(), bob.connect(), bobTab2.connect()]);
+    const conversation = await alice.openConversation('judy');
+    const m1 = await alice.sendMessage(conversation.id, 'm1');
+    await waitFor(() => bob.getState().unreadTotal === 1, 'bob sees m1');
+    await bob.loadConversation(conversation.id); // the second tab loads nothing
+    await alice.sendMessage(conversation.id, 'm2'); // live, into the loaded window
+    await waitFor(
+      () => bob.getState().unreadTotal === 2 && bobTab2.getState().unreadTotal === 2,
+      'both tabs count two unread',
+    );
+    const unreadOnServer = async (): Promise<number> =>
+      (await bob.getUnreadCount()).byConversation[conversation.id] ?? 0;
+
+    // Up to m1: the tab that holds m2 counts it; the other tab holds no window, so it asks.
+    let requests = recordRequests(server.url);
+    try {
+      expect((await bob.markAsRead(conversation.id, m1.id)).unreadCount).toBe(1);
+      await waitFor(() => bobTab2.getState().unreadTotal === 1, 'the other tab counts m2');
+      await sleep(300); // room for any request the read would start
+      expect(requests.asked).toEqual([
+        `/chat/conversations/${conversation.id}?limit=200&afterSeq=2`,
+      ]);
+    } finally {
+      requests.stop();
+    }
+    expect(bob.getState().unreadTotal).toBe(1);
+
+    // Up to the latest: both tabs know that nothing above it is unread.
+    requests = recordRequests(server.url);
+    try {
+      expect((await bob.markAsRead(conversation.id)).unreadCount).toBe(0);
+      await waitFor(() => bobTab2.getState().unreadTotal === 0, 'the other tab counts none');
+      await sleep(300);
+      expect(requests.asked).toEqual([]);
+    } finally {
+      requests.stop();
+    }
+    expect(bob.getState().unreadTotal).toBe(0);
+    expect(await unreadOnServer()).toBe(0);
+    alice.disconnect();
+    bob.disconnect();
+    bobTab2.disconnect();
   });
 });

@@ -97,3 +97,17 @@ export function windowOf(client: ChatClient, conversationId: string): string[] {
     .filter((m) => m.status === 'sent')
     .map((m) => `${m.seq}:${m.content}`);
 }
+
+/**
+ * Records the path and query of every REST request made in this process, handing each on to the
+ * real fetch unchanged. `stop()` puts the real fetch back.
+ */
+export function recordRequests(baseUrl: string): { asked: string[]; stop(): void } {
+  const asked: string[] = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (input, init) => {
+    asked.push(String(input).replace(baseUrl, ''));
+    return realFetch(input, init);
+  };
+  return { asked, stop: () => (globalThis.fetch = realFetch) };
+}
