@@ -72,7 +72,7 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   const origins = new OriginPolicy(config.origins);
   const store = options.store ?? openSqliteStore(config.db, config.synchronous, logger);
 
-  const { server: httpServer, serve } = createHttpServer();
+  const { server: httpServer, serve } = createHttpServer(config.requestTimeoutMs);
   const io = createIo(httpServer, origins, config.maxFrameBytes);
   const sink: EventSink = socketSink(io, options.testHooks);
   const service = new ChatService(store, sink, logger, {

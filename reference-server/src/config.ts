@@ -43,6 +43,11 @@ export interface ChatServerOptions {
   maxFrameBytes?: number;
   /** Largest REST body. Default 64 KB. */
   bodyLimitBytes?: number;
+  /**
+   * Time a client has to send a whole HTTP request, headers and body (REST, and long-polling's
+   * POSTs); a slower one gets `408` and its connection is closed. Default 30000 ms.
+   */
+  requestTimeoutMs?: number;
   logLevel?: LogLevel;
   logger?: Logger;
   /** Another storage engine; the default is SQLite at `db`. */
@@ -68,6 +73,7 @@ export interface ResolvedOptions {
   typingExpiryMs: number;
   maxFrameBytes: number;
   bodyLimitBytes: number;
+  requestTimeoutMs: number;
   logLevel: LogLevel;
   version: string;
   examplesDir: string;
@@ -128,6 +134,10 @@ export function resolveOptions(options: ChatServerOptions): ResolvedOptions {
       '--demo mints HS256 tokens: use it with --jwt-secret or with no key at all',
     );
   }
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs < 1) {
+    throw new ConfigError(`requestTimeoutMs: ${requestTimeoutMs} is not a positive integer`);
+  }
   let origins: string[];
   try {
     origins = (options.origins ?? []).map(normalize);
@@ -152,6 +162,7 @@ export function resolveOptions(options: ChatServerOptions): ResolvedOptions {
     typingExpiryMs: options.typingExpiryMs ?? 6000,
     maxFrameBytes: options.maxFrameBytes ?? 64 * 1024,
     bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
+    requestTimeoutMs,
     logLevel: options.logLevel ?? 'info',
     version: readVersion(),
     examplesDir: options.examplesDir ?? here('../../examples'),

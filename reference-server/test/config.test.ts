@@ -43,6 +43,14 @@ describe('start-up errors say what to do', () => {
     expect(r.stderr).toMatch(/5 bytes; at least 32 are required/);
   });
 
+  it('refuses a request timeout that is not a positive whole number of ms', async () => {
+    for (const requestTimeoutMs of [0, -1, 1.5, Number.NaN]) {
+      await expect(
+        createChatServer({ port: 0, db: ':memory:', jwtSecret: TEST_JWT_SECRET, requestTimeoutMs }),
+      ).rejects.toThrow(`requestTimeoutMs: ${requestTimeoutMs} is not a positive integer`);
+    }
+  });
+
   it('names a port in use', async () => {
     const port = await freePort();
     const blocker = createServer().listen(port, '127.0.0.1');

@@ -18,7 +18,7 @@ describe('createHttpServer', () => {
       res.write('{"body":');
       res.end(`${JSON.stringify(req.body)}}`);
     });
-    const { server, serve } = createHttpServer();
+    const { server, serve } = createHttpServer(30_000);
     serve(app);
     const born: boolean[] = [];
     // Runs before Express sees the objects: what Node created them with.

@@ -28,8 +28,17 @@ type Initializer<A extends unknown[]> = { call(self: object, ...args: A): void }
  * long-polling requests, with a 404 on top of Socket.IO's answer (long-polling clients then failed
  * with "xhr poll error"). `serve(app)` sets the app and its prototypes before the first request
  * can arrive; until then the server answers 503.
+ *
+ * A request whose headers and body take longer than `requestTimeoutMs` to arrive is answered
+ * `408` and closed (slow-body and slow-header attacks hold a connection for minutes under Node's
+ * defaults). Node checks it every `connectionsCheckingInterval`, 30 s by default; once a second
+ * here. Upgraded WebSockets and long-polling GETs, complete once their headers are in, are not
+ * affected.
  */
-export function createHttpServer(): { server: HttpServer; serve(app: Express): void } {
+export function createHttpServer(requestTimeoutMs: number): {
+  server: HttpServer;
+  serve(app: Express): void;
+} {
   const Request = function (this: object, socket: Socket): void {
     (IncomingMessage as unknown as Initializer<[Socket]>).call(this, socket);
   } as unknown as typeof IncomingMessage & { prototype: object };
@@ -40,7 +49,12 @@ export function createHttpServer(): { server: HttpServer; serve(app: Express): v
   Response.prototype = ServerResponse.prototype;
   let app: Express | undefined;
   const server = createServer(
-    { IncomingMessage: Request, ServerResponse: Response },
+    {
+      IncomingMessage: Request,
+      ServerResponse: Response,
+      requestTimeout: requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, requestTimeoutMs),
+    },
     (req, res) => {
       if (app) app(req, res);
       else res.writeHead(503).end();
