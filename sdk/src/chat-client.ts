@@ -352,13 +352,9 @@ export class ChatClient {
     const event: MessageReadEvent = { ...result, readerId: me };
     this.rt.update((s) => setUnread(applyRead(s, event, me), conversationId, result.unreadCount));
     // The answer counts what the server held when it handled the read, which may run ahead of (or
-    // behind) what this client has merged, or lag a read of another tab that came first. When the
-    // client's own count above its cursor differs, or cannot be made, a gap fetch brings both in
-    // step and re-applies the server's exact count.
-    const cursor = this.rt.conversation(conversationId)?.lastReadSeq ?? result.seq;
-    if (this.rt.sync.unreadAbove(conversationId, cursor, me) !== result.unreadCount) {
-      void this.rt.sync.fetchGap(conversationId);
-    }
+    // behind) what this client has merged, or lag a read of another tab that came first: unless
+    // the client's own count agrees, a gap fetch brings both in step.
+    this.rt.sync.settleRead(conversationId, result.seq, me, result.unreadCount);
   }
 
   /**

@@ -160,14 +160,10 @@ export class ChatRuntime {
     messageRead: (event: MessageReadEvent) => {
       this.update((s) => applyRead(s, event, this.meId));
       this.events.emit('read', event);
-      // A read on another tab or device: counted here when the client holds every message above
-      // the cursor, else from the server, whose count is exact once a gap fetch is in step.
-      if (event.readerId !== this.meId) return;
-      const id = event.conversationId;
-      const cursor = this.conversation(id)?.lastReadSeq ?? event.seq;
-      const unread = this.sync.unreadAbove(id, cursor, this.meId);
-      if (unread === undefined) void this.sync.fetchGap(id);
-      else this.update((s) => setUnread(s, id, unread));
+      // A read on another tab or device: counted from what the client holds, or fetched.
+      if (event.readerId === this.meId) {
+        this.sync.settleRead(event.conversationId, event.seq, this.meId);
+      }
     },
     online: ({ userId }) => this.presence(userId, true, undefined),
     offline: ({ userId, lastSeenAt }) => this.presence(userId, false, lastSeenAt),

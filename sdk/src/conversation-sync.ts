@@ -72,30 +72,36 @@ export class ConversationSync {
   isBehind(id: string): boolean {
     const synced = this.synced.get(id);
     if (synced === undefined || this.buffers.has(id) || this.fetching.has(id)) return true;
-    const s = this.deps.getState();
-    const conv = s.byId[id]?.conversation ?? s.conversations.find((c) => c.id === id);
+    const conv = this.find(id);
     return conv !== undefined && lastSeqOf(conv) > synced;
   }
 
   /**
-   * The user's unread count above a read cursor, counted from what the client holds: the other
-   * participant's messages in `(cursor, synced]`. `undefined` when the client cannot know: a hole,
-   * a gap fetch running, or a message in that range that the loaded window does not hold.
+   * After a read of this user's, up to `seq` or the state's higher cursor: counts the other
+   * participant's messages above the cursor from those the client holds, up to the last one
+   * delivered in order. When it cannot (a hole, a gap fetch running, a message in that range that
+   * the window lacks), or its count differs from `expected` (the server's answer to this client's
+   * read), it fetches the gap instead, whose page brings the server's exact count.
    */
-  unreadAbove(id: string, cursor: number, meId: string): number | undefined {
+  settleRead(id: string, seq: number, meId: string, expected?: number): void {
+    const cursor = this.find(id)?.lastReadSeq ?? seq;
     const top = this.synced.get(id);
-    if (top === undefined || this.buffers.has(id) || this.fetching.has(id)) return undefined;
-    if (cursor >= top) return 0;
-    const window = this.deps.getState().byId[id]?.messages;
-    if (!window) return undefined;
-    let held = 0;
-    let unread = 0;
-    for (const m of window) {
-      if (m.seq === null || m.seq <= cursor || m.seq > top) continue;
-      held++;
-      if (m.senderId !== meId) unread++;
+    let count: number | undefined;
+    if (top !== undefined && !this.buffers.has(id) && !this.fetching.has(id)) {
+      const held = (this.deps.getState().byId[id]?.messages ?? []).filter(
+        (m) => m.seq !== null && m.seq > cursor && m.seq <= top,
+      );
+      if (held.length === Math.max(0, top - cursor)) {
+        count = held.filter((m) => m.senderId !== meId).length;
+      }
     }
-    return held === top - cursor ? unread : undefined;
+    if (count === undefined || (expected ?? count) !== count) void this.fetchGap(id);
+    else this.deps.update((s) => setUnread(s, id, count));
+  }
+
+  private find(id: string): Conversation | undefined {
+    const s = this.deps.getState();
+    return s.byId[id]?.conversation ?? s.conversations.find((c) => c.id === id);
   }
 
   /**
