@@ -136,7 +136,9 @@ export function resolveOptions(options: ChatServerOptions): ResolvedOptions {
   }
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
   if (!Number.isInteger(requestTimeoutMs) || requestTimeoutMs < 1) {
-    throw new ConfigError(`requestTimeoutMs: ${requestTimeoutMs} is not a positive integer`);
+    throw new ConfigError(
+      `requestTimeoutMs: ${requestTimeoutMs} is not a positive integer; give milliseconds, or leave it out for 30000`,
+    );
   }
   let origins: string[];
   try {
