@@ -6,7 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
-import { dropHandshakeRequest } from '../reference-server/src/socket/socket-server.js';
+import {
+  dropHandshakeRequest,
+  transportOptions,
+} from '../reference-server/src/socket/socket-server.js';
 
 const room = (userId: string): string => `user:${userId}`;
 
@@ -22,12 +25,12 @@ export function relayConversationId(a: string, b: string): string {
 }
 
 export function attachRelay(httpServer: HttpServer): Server {
-  // The same options as the reference server's createIo(): 64 KB frames, no client bundle.
+  // The same transport as the reference server's createIo(): 64 KB frames, no client bundle,
+  // the same ws.
   const io = new Server(httpServer, {
-    maxHttpBufferSize: 64 * 1024,
+    ...transportOptions(64 * 1024),
     allowRequest: (_req, callback) => callback(null, true),
     cors: { origin: (_origin, callback) => callback(null, true) },
-    serveClient: false,
   });
   const seqs = new Map<string, number>();
   io.on('connection', (socket) => {

@@ -73,7 +73,12 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
   const store = options.store ?? openSqliteStore(config.db, config.synchronous, logger);
 
   const { server: httpServer, serve } = createHttpServer(config.requestTimeoutMs);
-  const io = createIo(httpServer, origins, config.maxFrameBytes);
+  const io = createIo(
+    httpServer,
+    origins,
+    { maxFrameBytes: config.maxFrameBytes, maxUnsentBytes: config.maxUnsentBytes },
+    logger,
+  );
   const sink: EventSink = socketSink(io, options.testHooks);
   const service = new ChatService(store, sink, logger, {
     requireConnections: config.requireConnections,

@@ -44,6 +44,11 @@ export interface ChatServerOptions {
   /** Largest REST body. Default 64 KB. */
   bodyLimitBytes?: number;
   /**
+   * What may wait unsent for one client that is not reading (its acks and events, while its
+   * connection cannot take more) before the server drops that connection. Default 1 MiB.
+   */
+  maxUnsentBytes?: number;
+  /**
    * Time a client has to send a whole HTTP request, headers and body (REST, and long-polling's
    * POSTs); a slower one gets `408` and its connection is closed. Default 30000 ms.
    */
@@ -73,6 +78,7 @@ export interface ResolvedOptions {
   typingExpiryMs: number;
   maxFrameBytes: number;
   bodyLimitBytes: number;
+  maxUnsentBytes: number;
   requestTimeoutMs: number;
   logLevel: LogLevel;
   version: string;
@@ -140,6 +146,12 @@ export function resolveOptions(options: ChatServerOptions): ResolvedOptions {
       `requestTimeoutMs: ${requestTimeoutMs} is not a positive integer; give milliseconds, or leave it out for 30000`,
     );
   }
+  const maxUnsentBytes = options.maxUnsentBytes ?? 1024 * 1024;
+  if (!Number.isInteger(maxUnsentBytes) || maxUnsentBytes < 1) {
+    throw new ConfigError(
+      `maxUnsentBytes: ${maxUnsentBytes} is not a positive integer; give bytes, or leave it out for 1048576`,
+    );
+  }
   let origins: string[];
   try {
     origins = (options.origins ?? []).map(normalize);
@@ -164,6 +176,7 @@ export function resolveOptions(options: ChatServerOptions): ResolvedOptions {
     typingExpiryMs: options.typingExpiryMs ?? 6000,
     maxFrameBytes: options.maxFrameBytes ?? 64 * 1024,
     bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
+    maxUnsentBytes,
     requestTimeoutMs,
     logLevel: options.logLevel ?? 'info',
     version: readVersion(),

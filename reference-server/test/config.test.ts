@@ -51,6 +51,14 @@ describe('start-up errors say what to do', () => {
     }
   });
 
+  it('refuses a bound on unsent bytes that is not a positive whole number', async () => {
+    for (const maxUnsentBytes of [0, -1, 1.5, Number.NaN]) {
+      await expect(
+        createChatServer({ port: 0, db: ':memory:', jwtSecret: TEST_JWT_SECRET, maxUnsentBytes }),
+      ).rejects.toThrow(`maxUnsentBytes: ${maxUnsentBytes} is not a positive integer`);
+    }
+  });
+
   it('names a port in use', async () => {
     const port = await freePort();
     const blocker = createServer().listen(port, '127.0.0.1');

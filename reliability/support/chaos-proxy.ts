@@ -92,6 +92,18 @@ export class ChaosProxy {
     this.link = link;
   }
 
+  /**
+   * Stops reading what the server sends on the WebSocket connections open now, as a client that no
+   * longer reads would (the server's writes then fill the buffers and wait), or reads it again.
+   */
+  holdServerData(held: boolean): void {
+    for (const pipe of this.pipes) {
+      if (pipe.kind !== 'ws') continue;
+      if (held) pipe.upstream.pause();
+      else pipe.upstream.resume();
+    }
+  }
+
   /** Cuts every open connection at once. */
   cutAll(): void {
     for (const pipe of this.pipes) this.cut(pipe);

@@ -7,7 +7,8 @@ import type {
   ServerToClientEvents,
 } from '@parley/sdk/protocol';
 import { Server } from 'socket.io';
-import type { Socket } from 'socket.io';
+import type { ServerOptions, Socket } from 'socket.io';
+import { WebSocketServer } from 'ws';
 import type { Identity } from '../auth/token-verifier.js';
 import { ChatServerError, toChatServerError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -16,7 +17,7 @@ import type { ChatService } from '../service/chat-service.js';
 import type { EventSink } from '../service/event-sink.js';
 import type { RateLimits } from '../service/rate-limits.js';
 import type { OriginPolicy } from '../http/origin-policy.js';
-import { coalesceWrites } from './coalesced-writes.js';
+import { managedWrites } from './coalesced-writes.js';
 
 interface SocketData {
   identity: Identity;
@@ -85,19 +86,48 @@ export function socketSink(io: ChatIo, hooks: TestHooks = {}): EventSink {
   };
 }
 
+/**
+ * The transport settings of the reference server, which the benchmark's relay shares.
+ *
+ * `wsEngine` is our own pinned `ws`, not the one that engine.io's range picks: ws 8.23 closes a
+ * connection that has 60 automatic pongs unsent, so a client that floods pings and never reads
+ * cannot make the server buffer pongs without bound (ping frames are answered by ws itself, before
+ * any of our limits).
+ */
+export function transportOptions(maxFrameBytes: number): Partial<ServerOptions> {
+  return { maxHttpBufferSize: maxFrameBytes, serveClient: false, wsEngine: WebSocketServer };
+}
+
+export interface TransportLimits {
+  /** Largest frame or long-polling body a client may send; a larger one closes its socket. */
+  maxFrameBytes: number;
+  /** What may wait unsent for a client that is not reading before it is dropped. */
+  maxUnsentBytes: number;
+}
+
 export function createIo(
   httpServer: HttpServer,
   origins: OriginPolicy,
-  maxFrameBytes: number,
+  limits: TransportLimits,
+  logger: Logger,
 ): ChatIo {
   const io: ChatIo = new Server(httpServer, {
-    maxHttpBufferSize: maxFrameBytes,
+    ...transportOptions(limits.maxFrameBytes),
     // WebSocket is not covered by CORS: the allow-list is enforced on the handshake itself.
     allowRequest: (req, callback) => callback(null, origins.isAllowed(req.headers.origin)),
     cors: { origin: (origin, callback) => callback(null, origins.isAllowed(origin)) },
-    serveClient: false,
   });
-  io.engine.on('connection', coalesceWrites);
+  io.engine.on(
+    'connection',
+    managedWrites({
+      maxUnsentBytes: limits.maxUnsentBytes,
+      onDropped: (unsentBytes) =>
+        logger.warn(
+          { unsentBytes, maxUnsentBytes: limits.maxUnsentBytes },
+          'dropped a connection that stopped reading',
+        ),
+    }),
+  );
   return io;
 }
 
