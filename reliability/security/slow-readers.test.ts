@@ -3,7 +3,8 @@
  * memory until they read. A client that floods pings (answered by ws before any of our limits), or
  * sends events and never reads their acks, is dropped before it can grow the server without bound;
  * a recipient that stops reading is dropped once `maxUnsentBytes` (1 MiB) waits for it, and loses
- * nothing: every message it was sent is stored.
+ * nothing: every message it was sent is stored. REST needs nothing of ours: Node's HTTP server stops
+ * reading a connection whose answers are not taken.
  *
  * The server runs in its own process, so that its RSS is its own; the clients are raw TCP sockets
  * that speak just enough WebSocket to send frames, and read only when told to.
@@ -292,6 +293,36 @@ describe('clients that stop reading', () => {
     // POST is refused as engine.io refuses an unknown session.
     expect(status).toBe(400);
     expect(posts).toBeLessThan(100);
+    expect(await stillServes()).toBe(true);
+  });
+
+  it('stops reading REST requests pipelined by a client that never reads the answers', async () => {
+    const token = signToken('reader-ann');
+    const tcp = connect({ port: server.port, host: '127.0.0.1', localAddress: nextAddress() });
+    tcp.on('error', () => undefined);
+    await new Promise((resolve) => tcp.once('connect', resolve));
+    tcp.pause();
+    const before = server.rssKb();
+    const get = `GET /chat/conversations HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n\r\n`;
+    const chunk = Buffer.from(get.repeat(200));
+    // Node's HTTP server stops reading a connection whose answers are not being taken: the writes
+    // then stall (no 'drain' within a second) long before the cap.
+    let sent = 0;
+    let stalled = false;
+    while (!stalled && sent < 64 * MB) {
+      sent += chunk.length;
+      if (!tcp.write(chunk)) {
+        stalled = !(await Promise.race([
+          new Promise<boolean>((resolve) => tcp.once('drain', () => resolve(true))),
+          sleep(1000).then(() => false),
+        ]));
+      }
+    }
+    const after = server.rssKb();
+    tcp.destroy();
+    report('pipelined-rest', { sentBytes: sent, rssKb: [before, after], growthKb: after - before });
+    expect(stalled).toBe(true);
+    expect(after - before).toBeLessThan(64 * 1024);
     expect(await stillServes()).toBe(true);
   });
 
