@@ -110,11 +110,15 @@ export class ConversationSync {
    */
   applyConversation(conv: Conversation, fromSeq = lastSeqOf(conv)): void {
     if (!this.synced.has(conv.id)) this.synced.set(conv.id, fromSeq);
+    const cursor = this.find(conv.id)?.lastReadSeq ?? 0;
     this.deps.update((s) => upsertConversation(s, conv));
-    // The server's unread count is exact only for the seq we have reached ourselves.
-    if (lastSeqOf(conv) === this.synced.get(conv.id)) {
-      this.deps.update((s) => setUnread(s, conv.id, conv.unreadCount));
-    }
+    // The server's unread count is exact only for the seq we have reached ourselves, and for a
+    // read cursor no older than ours: a list or page counted before a read whose answer came
+    // first (they travel on different connections) still counts what that read cleared. Then a
+    // fresh page is what tells.
+    if (lastSeqOf(conv) !== this.synced.get(conv.id)) return;
+    if (conv.lastReadSeq < cursor) void this.fetchGap(conv.id);
+    else this.deps.update((s) => setUnread(s, conv.id, conv.unreadCount));
   }
 
   /** A message from the socket (or an ack): delivered, buffered behind a gap, or a duplicate. */

@@ -85,6 +85,45 @@ describe('catch-up after a disconnect', () => {
     ]);
     expect(statuses.filter((s) => s === 'connected')).toHaveLength(3);
   });
+  it("keeps a read's count when a list counted before the read lands after it", async () => {
+    const alice = makeClient(server, 'kate');
+    const bob = makeClient(server, 'liam');
+    await Promise.all([alice.connect(), bob.connect()]);
+    const conversation = await alice.openConversation('liam');
+    for (const text of ['a', 'b', 'c', 'd']) await alice.sendMessage(conversation.id, text);
+    await waitFor(() => bob.getState().unreadTotal === 4, 'bob counts four unread');
+    // The list that the reconnect's catch-up asks for is counted by the server at once (four
+    // unread), but reaches bob only after his read (none): the REST answer and the read's ack
+    // travel on different connections, and over a slow link either can come first.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let counted!: () => void;
+    const listCounted = new Promise<void>((resolve) => (counted = resolve));
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = async (input, init) => {
+      const response = await realFetch(input, init);
+      if (String(input).startsWith(`${server.url}/chat/conversations?`)) {
+        counted();
+        await held;
+      }
+      return response;
+    };
+    try {
+      server.server.io.in('user:liam').disconnectSockets(true);
+      await listCounted;
+      await waitFor(() => bob.getState().status === 'connected', 'bob is back');
+      expect((await bob.markAsRead(conversation.id)).unreadCount).toBe(0);
+      expect(bob.getState().unreadTotal).toBe(0);
+      release();
+      await sleep(500); // the list lands, and whatever it starts is done
+    } finally {
+      globalThis.fetch = realFetch;
+      release();
+    }
+    expect(bob.getState().unreadTotal).toBe(0);
+    expect(bob.getState().conversations.find((c) => c.id === conversation.id)?.unreadCount).toBe(0);
+    expect((await bob.getUnreadCount()).total).toBe(0);
+  });
 });
 
 describe('the first list, while the socket connects', () => {
