@@ -27,7 +27,7 @@ import { Socket as EngineSocket } from 'engine.io';
  * close handshake would wait for the reader that is not reading), or a long-polling connection
  * closed, and what was queued let go. Nothing is lost: every message was stored before it was
  * emitted, and a client that reconnects catches up (docs/reliability.md). A writable connection
- * pays one property read per packet.
+ * pays a property read and a `WeakMap` delete per packet.
  *
  * `flush` and `writeBuffer` are engine.io's own (private in its types); the instance property
  * shadows the prototype's, for this server's connections only. `_socket` is ws's TCP socket. Both
@@ -130,6 +130,9 @@ export function managedWrites(limits: WriteLimits): (connection: EngineSocket) =
         limits.onDropped(bytes);
         return;
       }
+    } else {
+      // Writing again: the count of the queue that waited (and the queue, already sent) go.
+      backlogs.delete(this);
     }
     // Long-polling answers one HTTP request per flush, and engine.io writes to that request itself
     // while it upgrades (a noop to end the poll): a late flush would answer it twice.
