@@ -6,8 +6,8 @@
  * nothing: every message it was sent is stored. REST needs nothing of ours: Node's HTTP server stops
  * reading a connection whose answers are not taken.
  *
- * The server runs in its own process, so that its RSS is its own; the clients are raw TCP sockets
- * that speak just enough WebSocket to send frames, and read only when told to.
+ * The server runs in its own process, so that its RSS is its own; the clients are frame-level
+ * Socket.IO clients (`RawSocket`) that stop reading, and write their floods raw on TCP.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -15,12 +15,13 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message } from '@parley/sdk/protocol';
 import { api, connectSocket, request, signToken } from '../../reference-server/test/support.js';
 import type { TestSocket } from '../../reference-server/test/support.js';
 import { ChatClient, memoryStorage } from '../../sdk/src/index.js';
+import { serverMessages } from '../../sdk/test/helpers.js';
 import { ChaosProxy } from '../support/chaos-proxy.js';
 import { seededRandom } from '../support/random.js';
+import { RawSocket } from '../support/raw-socket.js';
 import { report } from '../support/report.js';
 import { sleep, until } from '../support/scale.js';
 import { ServerUnderTest } from '../support/server-under-test.js';
@@ -41,80 +42,20 @@ function frame(opcode: number, payload: Buffer): Buffer {
 
 const text = (packet: string): Buffer => frame(0x1, Buffer.from(packet));
 
-/** A raw TCP connection upgraded to engine.io's WebSocket; it reads until `pause()`. */
-class RawClient {
-  private received = '';
-  closed = false;
-  private readonly closedOnce: Promise<void>;
-
-  private constructor(readonly tcp: Socket) {
-    tcp.on('data', (chunk: Buffer) => (this.received += chunk.toString('latin1')));
-    tcp.on('error', () => undefined);
-    this.closedOnce = new Promise((resolve) =>
-      tcp.once('close', () => {
-        this.closed = true;
-        resolve();
-      }),
-    );
-  }
-
-  static async open(port: number, localAddress: string): Promise<RawClient> {
-    const tcp = connect({ port, host: '127.0.0.1', localAddress });
-    const client = new RawClient(tcp);
-    await new Promise((resolve) => tcp.once('connect', resolve));
-    tcp.write(
-      'GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
-        'Upgrade: websocket\r\nConnection: Upgrade\r\n' +
-        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
-    );
-    await client.until((seen) => seen.includes('101 Switching Protocols'));
-    return client;
-  }
-
-  /** Sends Socket.IO's CONNECT with a token and waits for the answer, as a client would. */
-  async authenticate(token: string): Promise<void> {
-    this.tcp.write(text(`40${JSON.stringify({ token })}`));
-    await this.until((seen) => seen.includes('40{"sid"'));
-  }
-
-  async until(match: (seen: string) => boolean, ms = 5000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!match(this.received)) {
-      if (this.closed || Date.now() > deadline) throw new Error(`not seen: ${this.received}`);
-      await sleep(10);
+/**
+ * Writes `chunk` on `tcp` again and again, as fast as the server reads, until the server closes the
+ * connection or `cap` bytes are sent; returns the bytes sent.
+ */
+async function flood(tcp: Socket, chunk: Buffer, cap: number): Promise<number> {
+  const closed = new Promise<void>((resolve) => tcp.once('close', () => resolve()));
+  let sent = 0;
+  while (!tcp.destroyed && sent < cap) {
+    sent += chunk.length;
+    if (!tcp.write(chunk)) {
+      await Promise.race([new Promise((resolve) => tcp.once('drain', resolve)), closed]);
     }
   }
-
-  /** Stops reading: what the server writes stays in the kernel's buffers, then in the server. */
-  pause(): void {
-    this.tcp.pause();
-  }
-
-  /** Writes `chunk` again and again, as fast as the server reads, until it closes or `cap`. */
-  async flood(chunk: Buffer, cap: number): Promise<number> {
-    let sent = 0;
-    while (!this.closed && sent < cap) {
-      sent += chunk.length;
-      if (!this.tcp.write(chunk)) {
-        await Promise.race([
-          new Promise((resolve) => this.tcp.once('drain', resolve)),
-          this.closedOnce,
-        ]);
-      }
-    }
-    return sent;
-  }
-
-  /** Reads what is left and resolves once the server has closed the connection. */
-  async drained(): Promise<string> {
-    this.tcp.resume();
-    await Promise.race([this.closedOnce, sleep(10_000)]);
-    return this.received;
-  }
-
-  destroy(): void {
-    this.tcp.destroy();
-  }
+  return sent;
 }
 
 describe('clients that stop reading', () => {
@@ -125,6 +66,20 @@ describe('clients that stop reading', () => {
   let address = 0;
   /** Each client from its own loopback address, so that the per-IP handshake limit stays out. */
   const nextAddress = (): string => `127.0.4.${++address}`;
+
+  /**
+   * A Socket.IO client at the frame level that stops reading (`ws.pause()`): what the server writes
+   * stays in the kernel's buffers, then in the server. Frames go raw on its TCP socket.
+   */
+  async function openSilent(token?: string): Promise<RawSocket> {
+    const [socket, answer] = await RawSocket.open(server.url, {
+      token,
+      localAddress: nextAddress(),
+    });
+    if (token !== undefined && !answer.startsWith('40')) throw new Error(`refused: ${answer}`);
+    socket.ws.pause();
+    return socket;
+  }
 
   beforeAll(async () => {
     server = await ServerUnderTest.start({ db: join(dir, 'chat.db') });
@@ -204,13 +159,13 @@ describe('clients that stop reading', () => {
    */
   async function measureFlood(
     name: string,
-    client: RawClient,
+    client: RawSocket,
     chunk: Buffer,
   ): Promise<{ sent: number; growthKb: number }> {
     const before = server.rssKb();
-    const sent = await client.flood(chunk, FLOOD_CAP);
+    const sent = await flood(client.tcp, chunk, FLOOD_CAP);
     const growthKb = server.rssKb() - before;
-    client.destroy();
+    client.close();
     report(name, { sentBytes: sent, rssKb: before, growthKb });
     return { sent, growthKb };
   }
@@ -229,8 +184,7 @@ describe('clients that stop reading', () => {
 
   it('drops a client that floods pings and never reads the pongs', async () => {
     // No token: the upgrade alone is enough to be answered pongs.
-    const client = await RawClient.open(server.port, nextAddress());
-    client.pause();
+    const client = await openSilent();
     const ping = frame(0x9, Buffer.alloc(125, 'p'));
     const { sent, growthKb } = await measureFlood(
       'ping-flood',
@@ -239,16 +193,14 @@ describe('clients that stop reading', () => {
     );
     // ws answers each ping with a pong; with 60 pongs unsent it closes the connection. Before that,
     // the pongs filled the loopback's buffers (a few MB), then the server's memory, without end.
-    expect(client.closed).toBe(true);
+    expect(client.tcp.destroyed).toBe(true);
     expect(sent).toBeLessThan(64 * MB);
     expect(growthKb).toBeLessThan(64 * 1024);
     expect(await stillServes()).toBe(true);
   });
 
   it('drops a client that sends events and never reads their acks, once 1 MiB waits', async () => {
-    const client = await RawClient.open(server.port, nextAddress());
-    await client.authenticate(signToken('reader-ann'));
-    client.pause();
+    const client = await openSilent(signToken('reader-ann'));
     // Each asks for an ack (`42<id>[...]`), answered with an error: the conversation is not one of
     // this user's, and past 20 a second the user is rate-limited anyway.
     const events = Array.from({ length: 512 }, (_, i) =>
@@ -260,7 +212,7 @@ describe('clients that stop reading', () => {
     // Unchecked, each event's ack waited in the server, which grew about 3 bytes for each byte the
     // client sent (256 MB sent: +762 MB). What grows now is the garbage of handling what the kernel
     // had buffered before the drop, which the next collection takes back.
-    expect(client.closed).toBe(true);
+    expect(client.tcp.destroyed).toBe(true);
     expect(sent).toBeLessThan(64 * MB);
     expect(growthKb).toBeLessThan(160 * 1024);
     // The operator is told, once (the log reaches this process a little after the drop).
@@ -337,33 +289,24 @@ describe('clients that stop reading', () => {
   });
 
   it('drops a recipient that stops reading once 1 MiB waits for it, and loses none of its messages', async () => {
-    const reader = await RawClient.open(server.port, nextAddress());
-    await reader.authenticate(signToken('slow-reader'));
-    reader.pause();
+    const reader = await openSilent(signToken('slow-reader'));
     const senders = await sendersTo('slow-reader');
     const stored = await sendUntilDropped(senders);
-    const read = await reader.drained();
+    // It reads again: what the kernel held, then the server's close.
+    reader.ws.resume();
+    for (const end = Date.now() + 10_000; !reader.closed && Date.now() < end;) await sleep(50);
     expect(reader.closed).toBe(true);
     // Everything acked is in the reader's conversations, for it to fetch when it comes back.
     const fetched = new Set<string>();
     for (const { conversationId: id } of senders) {
-      for (let afterSeq = 0, hasMore = true; hasMore;) {
-        const { body } = await api<{ messages: Message[]; hasMore: boolean }>(
-          server.url,
-          signToken('slow-reader'),
-          'GET',
-          `/chat/conversations/${id}?limit=200&afterSeq=${afterSeq}`,
-        );
-        for (const message of body.messages) fetched.add(message.clientMessageId);
-        afterSeq = body.messages.at(-1)?.seq ?? afterSeq;
-        hasMore = body.hasMore;
-      }
+      const history = await serverMessages(server.url, signToken('slow-reader'), id);
+      for (const message of history) fetched.add(message.clientMessageId);
     }
     const acked = [...stored.values()].flat();
     report('slow-recipient', {
       acked: acked.length,
       fetched: fetched.size,
-      readBytes: read.length,
+      readBytes: reader.tcp.bytesRead,
     });
     expect(acked.length).toBeGreaterThan(0);
     expect(acked.filter((id) => !fetched.has(id))).toEqual([]);

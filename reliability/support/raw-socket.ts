@@ -3,6 +3,7 @@
  * client would (malformed packets, deep nesting, lying binary headers) and connect from another
  * loopback address (`localAddress: '127.0.0.2'`), the way a distinct attacker would.
  */
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 
 export interface RawSocketOptions {
@@ -56,6 +57,11 @@ export class RawSocket {
       options.timeoutMs,
     );
     return [socket, answer];
+  }
+
+  /** The TCP socket under the WebSocket, for frames written raw (a flood) and for its counters. */
+  get tcp(): Socket {
+    return (this.ws as unknown as { _socket: Socket })._socket;
   }
 
   send(frame: string | Buffer): void {

@@ -1,7 +1,14 @@
 import { backoffDelay, Timers } from './backoff.js';
 import { ChatApi } from './chat-api.js';
 import { ChatError } from './chat-error.js';
-import { applyRead, setPending, setPresence, setTyping, setUnread } from './chat-state.js';
+import {
+  applyRead,
+  findConversation,
+  setPending,
+  setPresence,
+  setTyping,
+  setUnread,
+} from './chat-state.js';
 import { Connection } from './connection.js';
 import { ConversationSync } from './conversation-sync.js';
 import { Emitter } from './emitter.js';
@@ -126,8 +133,7 @@ export class ChatRuntime {
   }
 
   conversation(id: string): Conversation | undefined {
-    const s = this.store.get();
-    return s.byId[id]?.conversation ?? s.conversations.find((c) => c.id === id);
+    return findConversation(this.store.get(), id);
   }
 
   retryDelay(attempt: number): number {

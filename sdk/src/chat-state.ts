@@ -51,7 +51,8 @@ function mergeConversation(
   };
 }
 
-function findConversation(s: ChatState, id: string): Conversation | undefined {
+/** A conversation as the state knows it: its loaded window's copy, or the list's. */
+export function findConversation(s: ChatState, id: string): Conversation | undefined {
   return s.byId[id]?.conversation ?? s.conversations.find((c) => c.id === id);
 }
 

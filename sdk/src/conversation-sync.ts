@@ -1,7 +1,7 @@
 import { Timers } from './backoff.js';
 import type { ChatApi } from './chat-api.js';
 import { ChatError } from './chat-error.js';
-import { addStored, setUnread, upsertConversation } from './chat-state.js';
+import { addStored, findConversation, setUnread, upsertConversation } from './chat-state.js';
 import { LIMITS } from './protocol.js';
 import type { Conversation, Message } from './protocol.js';
 import type { ChatState, ClientMessage } from './types.js';
@@ -100,8 +100,7 @@ export class ConversationSync {
   }
 
   private find(id: string): Conversation | undefined {
-    const s = this.deps.getState();
-    return s.byId[id]?.conversation ?? s.conversations.find((c) => c.id === id);
+    return findConversation(this.deps.getState(), id);
   }
 
   /**
