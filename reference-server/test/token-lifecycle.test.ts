@@ -68,7 +68,7 @@ describe('token lifecycle', () => {
         expect(kept).not.toContain('s3cr3t');
         expect(kept).not.toContain('EIO');
         expect(held!.handshake.address).toMatch(/127\.0\.0\.1/);
-        expect(held!.data.identity.userId).toBe('tess');
+        expect(held!.data.userId).toBe('tess');
       } finally {
         socket.close();
       }

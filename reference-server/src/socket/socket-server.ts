@@ -18,10 +18,13 @@ import type { EventSink } from '../service/event-sink.js';
 import type { RateLimits } from '../service/rate-limits.js';
 import type { OriginPolicy } from '../http/origin-policy.js';
 import { managedWrites } from './coalesced-writes.js';
+import { compactConnection } from './compact-connection.js';
 
-interface SocketData {
-  identity: Identity;
-}
+/**
+ * What a connected socket keeps of its token: who it is and until when. The token's other claims
+ * (a name, an avatar) are stored by the handshake and need not live as long as the socket.
+ */
+type SocketData = Pick<Identity, 'userId' | 'expiresAt'>;
 
 export type ChatIo = Server<
   ClientToServerEvents,
@@ -182,7 +185,7 @@ export function attachSocketHandlers(
           );
         }
         const identity = verify(token);
-        socket.data.identity = identity;
+        socket.data = { userId: identity.userId, expiresAt: identity.expiresAt };
         // The token itself is let go with the rest of the handshake once connected (NOTHING_KEPT).
         return service.touch(identity);
       })
@@ -198,27 +201,22 @@ export function attachSocketHandlers(
   const work: {
     [E in keyof ClientToServerEvents]: (socket: ChatSocket, payload: unknown) => Promise<AckOf<E>>;
   } = {
-    join: async (socket) => ({ userId: socket.data.identity.userId }),
+    join: async (socket) => ({ userId: socket.data.userId }),
     sendMessage: async (socket, payload) => {
       const input =
         payload !== null && typeof payload === 'object' && 'toUserId' in payload
           ? parse(schemas.sendToUser, payload, 'payload')
           : parse(schemas.sendToConversation, payload, 'payload');
-      const { message, duplicate } = await service.sendMessage(socket.data.identity.userId, input);
+      const { message, duplicate } = await service.sendMessage(socket.data.userId, input);
       return duplicate ? { message, duplicate } : { message };
     },
     typing: async (socket, payload) => {
       const input = parse(schemas.typing, payload, 'payload');
-      await service.setTyping(
-        socket.data.identity.userId,
-        socket.id,
-        input.conversationId,
-        input.isTyping,
-      );
+      await service.setTyping(socket.data.userId, socket.id, input.conversationId, input.isTyping);
       return {};
     },
     markAsRead: async (socket, payload) => {
-      const { userId } = socket.data.identity;
+      const { userId } = socket.data;
       await limits.consume('requests', userId);
       const input = parse(schemas.markAsRead, payload, 'payload');
       return service.markRead(userId, input.conversationId, input.messageId, socket.id);
@@ -240,7 +238,7 @@ export function attachSocketHandlers(
   const sweep = setInterval(() => {
     const now = Date.now();
     for (const socket of io.sockets.sockets.values()) {
-      if (socket.data.identity.expiresAt > now) continue;
+      if (socket.data.expiresAt > now) continue;
       socket.emit('sessionEnd', {
         code: 'token_expired',
         message: 'Token has expired: reconnect with a new one',
@@ -259,7 +257,7 @@ export function attachSocketHandlers(
   }
 
   io.on('connection', (socket: ChatSocket) => {
-    const { userId } = socket.data.identity;
+    const { userId } = socket.data;
     // The handshake's HTTP request is no longer needed once the middleware above has read it: a
     // reference kept for the socket's life costs several KB each (Socket.IO's memory-usage guide).
     dropHandshakeRequest(socket);
@@ -278,6 +276,8 @@ export function attachSocketHandlers(
       .socketConnected(userId)
       .catch((error: unknown) => logger.error({ err: error }, 'presence failed'));
     socket.onAny(onEvent);
+    // Last, with every listener of the connection in place: about 1 KB a socket given back.
+    compactConnection(socket);
   });
   return () => clearInterval(sweep);
 }
