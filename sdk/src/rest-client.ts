@@ -1,4 +1,5 @@
 import { ChatError } from './chat-error.js';
+import type { ChatClientErrorCode } from './chat-error.js';
 import type { ErrorResponse } from './protocol.js';
 import type { TokenSource } from './token-source.js';
 
@@ -67,13 +68,20 @@ export class RestClient {
       // A non-JSON body (a proxy's error page, say) is reported by status below.
     }
     if (!response.ok) {
-      const body = (json as Partial<ErrorResponse> | undefined)?.error ?? {
-        code: statusCode(response.status),
-        message: `HTTP ${response.status}`,
-      };
-      const header = response.headers.get('retry-after');
-      const retryAfter = body.retryAfter ?? (header ? Number(header) : undefined);
-      throw ChatError.fromBody({ ...body, retryAfter }, response.status);
+      // Retry-After in seconds; its HTTP-date form is ignored.
+      const header = Number(response.headers.get('retry-after') || NaN);
+      const headerSeconds = Number.isFinite(header) ? header : undefined;
+      const body = (json as Partial<ErrorResponse> | undefined)?.error;
+      if (body) {
+        throw ChatError.fromBody(
+          { ...body, retryAfter: body.retryAfter ?? headerSeconds },
+          response.status,
+        );
+      }
+      throw new ChatError(statusCode(response.status), `HTTP ${response.status}`, {
+        status: response.status,
+        retryAfter: headerSeconds,
+      });
     }
     return json as T;
   }
@@ -87,9 +95,16 @@ export class RestClient {
   }
 }
 
-function statusCode(status: number): 'unauthorized' | 'forbidden' | 'not_found' | 'internal' {
+/**
+ * The code of an error answer without the contract's body: a proxy's error page, or Node's own
+ * `408` for a request that took too long to arrive (the reference server's `requestTimeoutMs`).
+ */
+function statusCode(status: number): ChatClientErrorCode {
   if (status === 401) return 'unauthorized';
   if (status === 403) return 'forbidden';
   if (status === 404) return 'not_found';
+  if (status === 408) return 'timeout';
+  if (status === 413) return 'payload_too_large';
+  if (status === 429) return 'rate_limited';
   return 'internal';
 }
