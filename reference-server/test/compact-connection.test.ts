@@ -40,6 +40,11 @@ async function connect(userId: string, transports: Array<'websocket' | 'polling'
   return socket;
 }
 
+/** Sends `content` to `toUserId` and resolves with the ack. */
+function send(from: TestSocket, toUserId: string, clientMessageId: string, content: string) {
+  return request<SendAck>(from, 'sendMessage', { toUserId, clientMessageId, content });
+}
+
 /** The server's side of the only connection of `userId`. */
 function serverSocket(userId: string) {
   const found = [...server.server.io.sockets.sockets.values()].filter(
@@ -165,12 +170,7 @@ describe('a compacted connection', () => {
     };
     conn.on('packet', onPacket);
     const received = nextEvent<Message>(bob, 'message');
-    const ack = await request<SendAck>(ada, 'sendMessage', {
-      toUserId: 'bob',
-      clientMessageId: 'c-1',
-      content: 'after compaction',
-    });
-    expect(ack.ok).toBe(true);
+    expect((await send(ada, 'bob', 'c-1', 'after compaction')).ok).toBe(true);
     expect((await received).content).toBe('after compaction');
     expect(packets).toBeGreaterThan(0);
     conn.off('packet', onPacket);
@@ -197,12 +197,7 @@ describe('a compacted connection', () => {
     ada.emit('typing', { conversationId: 'x'.repeat(70 * 1024), isTyping: true }, () => {});
     expect(await closed).toBe('transport close');
     expect(server.server.io.sockets.sockets.size).toBe(1);
-    const ack = await request<SendAck>(bob, 'sendMessage', {
-      toUserId: 'ada',
-      clientMessageId: 'c-3',
-      content: 'still up',
-    });
-    expect(ack.ok).toBe(true);
+    expect((await send(bob, 'ada', 'c-3', 'still up')).ok).toBe(true);
   });
 
   it('works for a client that starts on long-polling and upgrades to WebSocket', async () => {
@@ -213,12 +208,7 @@ describe('a compacted connection', () => {
     }
     expect(serverSocket('ada').conn.transport.name).toBe('websocket');
     const received = nextEvent<Message>(ada, 'message');
-    const ack = await request<SendAck>(bob, 'sendMessage', {
-      toUserId: 'ada',
-      clientMessageId: 'c-2',
-      content: 'after the upgrade',
-    });
-    expect(ack.ok).toBe(true);
+    expect((await send(bob, 'ada', 'c-2', 'after the upgrade')).ok).toBe(true);
     expect((await received).content).toBe('after the upgrade');
   });
 });
