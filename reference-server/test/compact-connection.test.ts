@@ -65,7 +65,7 @@ function emitters(socket: ReturnType<typeof serverSocket>): Record<string, Emitt
   };
 }
 
-describe('compactListeners and trimArray', () => {
+describe('the steps of compactConnection', () => {
   it('keep every listener, symbol-named ones too, under a null prototype with fast properties', () => {
     const symbol = Symbol('kEvent');
     const events = Object.create(null) as Record<PropertyKey, unknown>;

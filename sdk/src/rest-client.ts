@@ -68,9 +68,9 @@ export class RestClient {
       // A non-JSON body (a proxy's error page, say) is reported by status below.
     }
     if (!response.ok) {
-      // Retry-After in seconds; its HTTP-date form is ignored.
+      // Retry-After in seconds; its HTTP-date form (and anything else) is ignored.
       const header = Number(response.headers.get('retry-after') || NaN);
-      const headerSeconds = Number.isFinite(header) ? header : undefined;
+      const headerSeconds = Number.isFinite(header) && header >= 0 ? header : undefined;
       const body = (json as Partial<ErrorResponse> | undefined)?.error;
       if (body) {
         throw ChatError.fromBody(

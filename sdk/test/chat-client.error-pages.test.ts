@@ -66,12 +66,14 @@ describe('an error answer without the contract body', () => {
     });
   });
 
-  it('reads Retry-After in seconds only: its date form is left out, not turned into NaN', async () => {
+  it('reads Retry-After in seconds only: its date form or a negative number is left out', async () => {
     const error = await refusal({
       status: 503,
       headers: { 'retry-after': 'Wed, 21 Oct 2026 07:28:00 GMT' },
     });
     expect(error).toMatchObject({ code: 'internal', status: 503, retryable: true });
     expect(error.retryAfter).toBeUndefined();
+    const negative = await refusal({ status: 429, headers: { 'retry-after': '-5' } });
+    expect(negative).toMatchObject({ code: 'rate_limited', retryAfter: undefined });
   });
 });

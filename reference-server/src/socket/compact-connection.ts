@@ -14,7 +14,7 @@ import type { EventEmitter } from 'node:events';
  *   socket, ws's Receiver) already start with fast tables and are left alone.
  * - engine.io's `onUpgradeError`, an `error` listener that it puts on ws's WebSocket while the
  *   upgrade is under way, and takes off again when a connection upgrades from long-polling, but
- *   not when it starts on WebSocket: 136 bytes with its closure. The transport's own `error`
+ *   not when it starts on WebSocket: about 130 bytes with its closure. The transport's own `error`
  *   listener handles ws's errors from then on, as engine.io's upgrade path says.
  * - Arrays that a first `push` grew to V8's first capacity of 17 slots (152 bytes) for one or two
  *   entries: the Socket.IO socket's `onAny` listeners, its parser's `decoded` listeners and the
