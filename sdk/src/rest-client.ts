@@ -78,10 +78,14 @@ export class RestClient {
           response.status,
         );
       }
-      throw new ChatError(statusCode(response.status), `HTTP ${response.status}`, {
-        status: response.status,
-        retryAfter: headerSeconds,
-      });
+      throw new ChatError(
+        BARE_STATUS_CODES[response.status] ?? 'internal',
+        `HTTP ${response.status}`,
+        {
+          status: response.status,
+          retryAfter: headerSeconds,
+        },
+      );
     }
     return json as T;
   }
@@ -96,15 +100,15 @@ export class RestClient {
 }
 
 /**
- * The code of an error answer without the contract's body: a proxy's error page, or Node's own
- * `408` for a request that took too long to arrive (the reference server's `requestTimeoutMs`).
+ * The code of an error answer without the contract's body, by its status: a proxy's error page,
+ * or Node's own `408` for a request that took too long to arrive (the reference server's
+ * `requestTimeoutMs`). Any other status is `internal`.
  */
-function statusCode(status: number): ChatClientErrorCode {
-  if (status === 401) return 'unauthorized';
-  if (status === 403) return 'forbidden';
-  if (status === 404) return 'not_found';
-  if (status === 408) return 'timeout';
-  if (status === 413) return 'payload_too_large';
-  if (status === 429) return 'rate_limited';
-  return 'internal';
-}
+const BARE_STATUS_CODES: Readonly<Record<number, ChatClientErrorCode>> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  408: 'timeout',
+  413: 'payload_too_large',
+  429: 'rate_limited',
+};
