@@ -2,8 +2,8 @@ import type {
   Conversation,
   ConversationPageResponse,
   ListConversationsResponse,
-  Message,
   ReadResult,
+  SendMessageAck,
   UnreadCountResponse,
   User,
 } from '@parley/sdk/protocol';
@@ -148,10 +148,34 @@ export class ChatService {
     };
   }
 
-  async sendMessage(
+  /**
+   * Checks and stores a send, then tells both participants. Its last step is a promise chained
+   * off the store's, not an `await`: a send waits for the writer for a few milliseconds, hundreds
+   * of them at once under load, and a suspended `async` frame held a generator, its registers and
+   * two resume closures for each one the whole time (docs/performance.md, "Retained per send").
+   */
+  async sendMessage(me: string, input: SendInput): Promise<SendMessageAck> {
+    const { conversationId, otherId } = await this.sendTarget(me, input);
+    return this.store
+      .appendMessage({
+        conversationId,
+        senderId: me,
+        content: input.content,
+        clientMessageId: input.clientMessageId,
+      })
+      .then(({ message, duplicate }) => {
+        if (duplicate) return { message, duplicate };
+        this.typing.sent(me, conversationId);
+        this.sink.emit([me, otherId], 'message', message);
+        return { message };
+      });
+  }
+
+  /** The conversation a send goes to and the other participant, once every check has passed. */
+  private async sendTarget(
     me: string,
     input: SendInput,
-  ): Promise<{ message: Message; duplicate: boolean }> {
+  ): Promise<{ conversationId: string; otherId: string }> {
     await this.limits.consume('messages', me);
     if (input.content.trim().length === 0) {
       throw new ChatServerError('bad_request', 'content: must not be empty or whitespace only');
@@ -178,17 +202,7 @@ export class ChatService {
       conversationId = opened.id;
       otherId = otherOf(opened, me);
     }
-    const { message, duplicate } = await this.store.appendMessage({
-      conversationId,
-      senderId: me,
-      content: input.content,
-      clientMessageId: input.clientMessageId,
-    });
-    if (!duplicate) {
-      this.typing.sent(me, conversationId);
-      this.sink.emit([me, otherId], 'message', message);
-    }
-    return { message, duplicate };
+    return { conversationId, otherId };
   }
 
   async setTyping(

@@ -144,7 +144,13 @@ function handshakeError(error: ChatServerError): Error {
 function handle<T extends object>(logger: Logger, callback: unknown, work: () => Promise<T>): void {
   if (typeof callback !== 'function') return; // Without an ack there is nobody to answer.
   const reply = callback as (ack: Ack<T>) => void;
-  work().then(
+  let answer: Promise<T>;
+  try {
+    answer = work();
+  } catch (error) {
+    answer = Promise.reject(error);
+  }
+  answer.then(
     (result) => reply({ ok: true, ...result }),
     (error: unknown) => {
       const chatError = toChatServerError(error);
@@ -202,13 +208,15 @@ export function attachSocketHandlers(
     [E in keyof ClientToServerEvents]: (socket: ChatSocket, payload: unknown) => Promise<AckOf<E>>;
   } = {
     join: async (socket) => ({ userId: socket.data.userId }),
-    sendMessage: async (socket, payload) => {
+    // Not `async`: the service's promise is the ack's, with no frame of this one suspended on it
+    // while the writer works (see ChatService.sendMessage). A bad payload throws, which `handle`
+    // answers like a rejection.
+    sendMessage: (socket, payload) => {
       const input =
         payload !== null && typeof payload === 'object' && 'toUserId' in payload
           ? parse(schemas.sendToUser, payload, 'payload')
           : parse(schemas.sendToConversation, payload, 'payload');
-      const { message, duplicate } = await service.sendMessage(socket.data.userId, input);
-      return duplicate ? { message, duplicate } : { message };
+      return service.sendMessage(socket.data.userId, input);
     },
     typing: async (socket, payload) => {
       const input = parse(schemas.typing, payload, 'payload');
