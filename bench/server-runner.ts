@@ -4,6 +4,7 @@
  * `--kind relay` (the bare Socket.IO baseline) or `--kind static` (bare node:http answering
  * registered bodies: the HTTP baseline). Reports its CPU time and its memory after a full GC.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay, performance as nodePerformance } from 'node:perf_hooks';
@@ -11,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { createChatServer } from '../reference-server/src/index.js';
 import { attachRelay } from './relay.js';
 import { cpuMs, serve } from './lib/rpc.js';
+import type { ThreadTimes } from './lib/rpc.js';
 import { BENCH_JWT_SECRET } from './lib/tokens.js';
 
 const { values } = parseArgs({
@@ -67,6 +69,36 @@ if (values.kind === 'parley') {
     });
 }
 
+/**
+ * Time on a core and time waiting for one, in ms, of the main thread (whose id is the process's)
+ * and of every other thread together (a writer thread, V8's helpers, libuv's pool), from Linux's
+ * per-thread scheduler counters. Null where they cannot be read (another OS, a kernel without
+ * schedstats).
+ */
+function threadTimes(): ThreadTimes | null {
+  const times: ThreadTimes = { mainRunMs: 0, mainWaitMs: 0, otherRunMs: 0 };
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8');
+      } catch {
+        continue; // The thread ended while we listed them.
+      }
+      const [runNs = 0, waitNs = 0] = stat.split(' ').map(Number);
+      if (Number(tid) === process.pid) {
+        times.mainRunMs = runNs / 1e6;
+        times.mainWaitMs = waitNs / 1e6;
+      } else {
+        times.otherRunMs += runNs / 1e6;
+      }
+    }
+  } catch {
+    return null;
+  }
+  return times;
+}
+
 const gc = (globalThis as { gc?: () => void }).gc;
 // How late the main thread's event loop runs a 1 ms timer: a long task (a batch of acks, a
 // scavenge) holds up every socket behind it. The histogram holds the intervals between the
@@ -78,6 +110,7 @@ loopDelay.enable();
 serve(
   {
     cpu: () => cpuMs(),
+    threads: () => threadTimes(),
     // Milliseconds the main thread's event loop has been busy (not waiting for I/O) so far: CPU
     // above counts every thread, this only the one that serves the sockets.
     busy: () => nodePerformance.eventLoopUtilization().active,

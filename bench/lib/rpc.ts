@@ -146,6 +146,16 @@ export async function startWorker(
   };
 }
 
+/** A server's threads, from Linux's scheduler counters (server-runner.ts `threads`), in ms. */
+export interface ThreadTimes {
+  /** The main thread's time on a core. */
+  mainRunMs: number;
+  /** The main thread's time runnable but waiting for a core. */
+  mainWaitMs: number;
+  /** Every other thread's time on a core, together. */
+  otherRunMs: number;
+}
+
 /** CPU time of this process, in ms. */
 export function cpuMs(): number {
   const { user, system } = process.cpuUsage();

@@ -6,6 +6,7 @@
 import { merge, percentiles } from '../lib/histogram.js';
 import { sleep, startTargets, stopAll } from '../lib/processes.js';
 import type { RunOptions, Targets } from '../lib/processes.js';
+import type { ThreadTimes } from '../lib/rpc.js';
 import { compareRow, fmt } from '../lib/report.js';
 import type { ScenarioResult } from '../lib/report.js';
 
@@ -25,7 +26,18 @@ interface Measured<T> {
   mainBusyMs: number;
   /** How late the main thread ran a 1 ms timer within wallMs: p99 and max, ms. */
   loopDelay: { p99: number; max: number };
+  /** The server's threads within wallMs; null where the OS does not count them. */
+  threads: ThreadTimes | null;
   wallMs: number;
+}
+
+function threadsSince(start: ThreadTimes | null, end: ThreadTimes | null): ThreadTimes | null {
+  if (!start || !end) return null;
+  return {
+    mainRunMs: end.mainRunMs - start.mainRunMs,
+    mainWaitMs: end.mainWaitMs - start.mainWaitMs,
+    otherRunMs: end.otherRunMs - start.otherRunMs,
+  };
 }
 
 type Kind = 'parley' | 'relay' | 'normal';
@@ -54,11 +66,13 @@ async function measure<T>(
     await sleep(args.warmupMs + 50);
     const cpu0 = await server.call<number>('cpu');
     const busy0 = await server.call<number>('busy');
+    const threads0 = await server.call<ThreadTimes | null>('threads');
     await server.call('loopDelay');
     const t0 = performance.now();
     await sleep(args.seconds * 1000);
     const cpu1 = await server.call<number>('cpu');
     const busy1 = await server.call<number>('busy');
+    const threads1 = await server.call<ThreadTimes | null>('threads');
     const loopDelay = await server.call<Measured<T>['loopDelay']>('loopDelay');
     const wallMs = performance.now() - t0;
     return {
@@ -66,6 +80,7 @@ async function measure<T>(
       serverCpuMs: cpu1 - cpu0,
       mainBusyMs: busy1 - busy0,
       loopDelay,
+      threads: threadsSince(threads0, threads1),
       wallMs,
     };
   } finally {
@@ -99,6 +114,21 @@ async function interleaved<T>(
   }
 }
 
+/**
+ * The servers' threads, in the order given, as the messaging notes print them: how long the main
+ * thread waited for a core (runnable, not running) and what the other threads ran. Empty where the
+ * OS does not count threads.
+ */
+function threadsNote(...runs: Measured<unknown>[]): string {
+  if (!runs.every((m) => m.threads)) return '';
+  const each = (pick: (t: ThreadTimes) => number): string =>
+    runs.map((m) => fmt.pct(pick(m.threads!), m.wallMs)).join(' / ');
+  return (
+    `server main thread waiting for a core ${each((t) => t.mainWaitMs)} of the time, ` +
+    `other server threads (a writer, V8's helpers) on a core ${each((t) => t.otherRunMs)}; `
+  );
+}
+
 /** The servers' event-loop delays, in the order given, as the messaging notes print them. */
 function loopDelayNote(...delays: Measured<unknown>['loopDelay'][]): string {
   const each = (pick: (d: Measured<unknown>['loopDelay']) => number): string =>
@@ -117,6 +147,13 @@ function total<T>(runs: Measured<T>[]): Measured<T> {
       p99: Math.max(...runs.map((m) => m.loopDelay.p99)),
       max: Math.max(...runs.map((m) => m.loopDelay.max)),
     },
+    threads: runs.every((m) => m.threads)
+      ? {
+          mainRunMs: runs.reduce((s, m) => s + m.threads!.mainRunMs, 0),
+          mainWaitMs: runs.reduce((s, m) => s + m.threads!.mainWaitMs, 0),
+          otherRunMs: runs.reduce((s, m) => s + m.threads!.otherRunMs, 0),
+        }
+      : null,
     wallMs: runs.reduce((s, m) => s + m.wallMs, 0),
   };
 }
@@ -155,10 +192,13 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
     const perSecond = (delivered * 1000) / wall;
     const genCpuMs = m.results.reduce((s, r) => s + r.cpuMs, 0);
     // Cores busy (CPU time over wall time) over messages a second: µs of CPU per message.
-    const serverUs = (m.serverCpuMs / m.wallMs / perSecond) * 1e6;
+    const perMessageUs = (cpuMs: number): number => (cpuMs / m.wallMs / perSecond) * 1e6;
+    const serverUs = perMessageUs(m.serverCpuMs);
     return {
+      m,
       perSecond,
       serverUs,
+      mainUs: m.threads ? perMessageUs(m.threads.mainRunMs) : undefined,
       machineUs: serverUs + (genCpuMs / wall / perSecond) * 1e6,
       errors,
       acks: percentiles(merge(m.results.map((r) => r.acks))),
@@ -188,6 +228,16 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
         { format: fmt.int },
       ),
       compareRow(s, 'server CPU per delivered message, µs', ours.serverUs, base.serverUs),
+      ...(ours.mainUs !== undefined && base.mainUs !== undefined
+        ? [
+            compareRow(
+              s,
+              'server main thread CPU per delivered message, µs',
+              ours.mainUs,
+              base.mainUs,
+            ),
+          ]
+        : []),
       compareRow(
         s,
         'server + generator CPU per delivered message, µs',
@@ -201,6 +251,7 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
       `Throughput: server CPU ${ours.serverCpu} of one core for Parley (FULL), ${base.serverCpu} for the relay, ${normal.serverCpu} for Parley (NORMAL); ` +
         `server main thread busy ${ours.mainBusy} / ${base.mainBusy} / ${normal.mainBusy} (event-loop utilization); ` +
         loopDelayNote(ours.loopDelay, base.loopDelay, normal.loopDelay) +
+        threadsNote(ours.m, base.m, normal.m) +
         `generator CPU ${ours.genCpu} (Parley run), ${base.genCpu} (relay run), ${normal.genCpu} (NORMAL run). ` +
         `Refused sends: ${ours.errors} (Parley), ${base.errors} (relay). ` +
         'Where the server and the generator keep every core busy (the relay does, on two cores), ' +
@@ -245,6 +296,7 @@ export async function latencyScenario(options: RunOptions): Promise<ScenarioResu
       const m = total(runs[kind]);
       const r = m.results;
       return {
+        m,
         receipt: percentiles(merge(r.map((x) => x.receipt))),
         lag: percentiles(merge(r.map((x) => x.lag))),
         lost: r.reduce((s, x) => s + x.lost, 0),
@@ -291,6 +343,7 @@ export async function latencyScenario(options: RunOptions): Promise<ScenarioResu
           : '') +
         `Server CPU ${ours.serverCpu} (Parley), ${base.serverCpu} (relay); server main thread busy ${ours.mainBusy} / ${base.mainBusy} (event-loop utilization); ` +
         loopDelayNote(ours.loopDelay, base.loopDelay) +
+        threadsNote(ours.m, base.m) +
         `generator CPU ${ours.genCpu} / ${base.genCpu}; ` +
         `generator send lag (actual − scheduled send time) p99 ${fmt.ms(ours.lag.p99)} ms / ${fmt.ms(base.lag.p99)} ms, ` +
         'which is inside the latencies above.',
