@@ -31,12 +31,13 @@ interface Measured<T> {
   wallMs: number;
 }
 
+/** What the threads did between two readings; a thread that ended in between is not counted. */
 function threadsSince(start: ThreadTimes | null, end: ThreadTimes | null): ThreadTimes | null {
   if (!start || !end) return null;
   return {
     mainRunMs: end.mainRunMs - start.mainRunMs,
     mainWaitMs: end.mainWaitMs - start.mainWaitMs,
-    otherRunMs: end.otherRunMs - start.otherRunMs,
+    otherRunMs: Math.max(0, end.otherRunMs - start.otherRunMs),
   };
 }
 
