@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { createChatServer } from '../reference-server/src/index.js';
 import { attachRelay } from './relay.js';
 import { cpuMs, serve } from './lib/rpc.js';
-import type { ThreadTimes } from './lib/rpc.js';
+import type { ThreadReading } from './lib/rpc.js';
 import { BENCH_JWT_SECRET } from './lib/tokens.js';
 
 const { values } = parseArgs({
@@ -71,12 +71,12 @@ if (values.kind === 'parley') {
 
 /**
  * Time on a core and time waiting for one, in ms, of the main thread (whose id is the process's)
- * and of every other thread together (a writer thread, V8's helpers, libuv's pool), from Linux's
- * per-thread scheduler counters. Null where they cannot be read (another OS, a kernel without
- * schedstats).
+ * and time on a core of each other thread (a writer thread, V8's helpers, libuv's pool), from
+ * Linux's per-thread scheduler counters. Null where they cannot be read (another OS, a kernel
+ * without schedstats).
  */
-function threadTimes(): ThreadTimes | null {
-  const times: ThreadTimes = { mainRunMs: 0, mainWaitMs: 0, otherRunMs: 0 };
+function threadTimes(): ThreadReading | null {
+  const times: ThreadReading = { mainRunMs: 0, mainWaitMs: 0, otherRunMs: {} };
   try {
     for (const tid of readdirSync('/proc/self/task')) {
       let stat: string;
@@ -90,7 +90,7 @@ function threadTimes(): ThreadTimes | null {
         times.mainRunMs = runNs / 1e6;
         times.mainWaitMs = waitNs / 1e6;
       } else {
-        times.otherRunMs += runNs / 1e6;
+        times.otherRunMs[tid] = runNs / 1e6;
       }
     }
   } catch {

@@ -156,6 +156,13 @@ export interface ThreadTimes {
   otherRunMs: number;
 }
 
+/** One reading of a server's threads: ThreadTimes, with the other threads' time by thread id. */
+export interface ThreadReading {
+  mainRunMs: number;
+  mainWaitMs: number;
+  otherRunMs: Record<string, number>;
+}
+
 /** CPU time of this process, in ms. */
 export function cpuMs(): number {
   const { user, system } = process.cpuUsage();

@@ -6,7 +6,7 @@
 import { merge, percentiles } from '../lib/histogram.js';
 import { sleep, startTargets, stopAll } from '../lib/processes.js';
 import type { RunOptions, Targets } from '../lib/processes.js';
-import type { ThreadTimes } from '../lib/rpc.js';
+import type { ThreadReading, ThreadTimes } from '../lib/rpc.js';
 import { compareRow, fmt } from '../lib/report.js';
 import type { ScenarioResult } from '../lib/report.js';
 
@@ -31,13 +31,20 @@ interface Measured<T> {
   wallMs: number;
 }
 
-/** What the threads did between two readings; a thread that ended in between is not counted. */
-function threadsSince(start: ThreadTimes | null, end: ThreadTimes | null): ThreadTimes | null {
+/**
+ * What the threads did between two readings: each other thread by its id, a thread started in
+ * between from its start; one that ended in between is left out.
+ */
+function threadsSince(start: ThreadReading | null, end: ThreadReading | null): ThreadTimes | null {
   if (!start || !end) return null;
+  let otherRunMs = 0;
+  for (const [tid, runMs] of Object.entries(end.otherRunMs)) {
+    otherRunMs += runMs - (start.otherRunMs[tid] ?? 0);
+  }
   return {
     mainRunMs: end.mainRunMs - start.mainRunMs,
     mainWaitMs: end.mainWaitMs - start.mainWaitMs,
-    otherRunMs: Math.max(0, end.otherRunMs - start.otherRunMs),
+    otherRunMs,
   };
 }
 
@@ -67,13 +74,13 @@ async function measure<T>(
     await sleep(args.warmupMs + 50);
     const cpu0 = await server.call<number>('cpu');
     const busy0 = await server.call<number>('busy');
-    const threads0 = await server.call<ThreadTimes | null>('threads');
+    const threads0 = await server.call<ThreadReading | null>('threads');
     await server.call('loopDelay');
     const t0 = performance.now();
     await sleep(args.seconds * 1000);
     const cpu1 = await server.call<number>('cpu');
     const busy1 = await server.call<number>('busy');
-    const threads1 = await server.call<ThreadTimes | null>('threads');
+    const threads1 = await server.call<ThreadReading | null>('threads');
     const loopDelay = await server.call<Measured<T>['loopDelay']>('loopDelay');
     const wallMs = performance.now() - t0;
     return {
