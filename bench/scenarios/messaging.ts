@@ -138,9 +138,9 @@ function threadsNote(...runs: Measured<unknown>[]): string {
 }
 
 /** The servers' event-loop delays, in the order given, as the messaging notes print them. */
-function loopDelayNote(...delays: Measured<unknown>['loopDelay'][]): string {
+function loopDelayNote(...runs: Measured<unknown>[]): string {
   const each = (pick: (d: Measured<unknown>['loopDelay']) => number): string =>
-    delays.map((d) => fmt.ms(pick(d))).join(' / ');
+    runs.map((m) => fmt.ms(pick(m.loopDelay))).join(' / ');
   return `server event-loop delay (a 1 ms timer's lateness, worst turn) p99 ${each((d) => d.p99)} ms, max ${each((d) => d.max)} ms; `;
 }
 
@@ -155,13 +155,17 @@ function total<T>(runs: Measured<T>[]): Measured<T> {
       p99: Math.max(...runs.map((m) => m.loopDelay.p99)),
       max: Math.max(...runs.map((m) => m.loopDelay.max)),
     },
-    threads: runs.every((m) => m.threads)
-      ? {
-          mainRunMs: runs.reduce((s, m) => s + m.threads!.mainRunMs, 0),
-          mainWaitMs: runs.reduce((s, m) => s + m.threads!.mainWaitMs, 0),
-          otherRunMs: runs.reduce((s, m) => s + m.threads!.otherRunMs, 0),
-        }
-      : null,
+    // Null as soon as one turn could not read them.
+    threads: runs.reduce<ThreadTimes | null>(
+      (sum, m) =>
+        sum &&
+        m.threads && {
+          mainRunMs: sum.mainRunMs + m.threads.mainRunMs,
+          mainWaitMs: sum.mainWaitMs + m.threads.mainWaitMs,
+          otherRunMs: sum.otherRunMs + m.threads.otherRunMs,
+        },
+      { mainRunMs: 0, mainWaitMs: 0, otherRunMs: 0 },
+    ),
     wallMs: runs.reduce((s, m) => s + m.wallMs, 0),
   };
 }
@@ -212,7 +216,6 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
       acks: percentiles(merge(m.results.map((r) => r.acks))),
       serverCpu: fmt.pct(m.serverCpuMs, m.wallMs),
       mainBusy: fmt.pct(m.mainBusyMs, m.wallMs),
-      loopDelay: m.loopDelay,
       genCpu: m.results.map((r) => fmt.pct(r.cpuMs, r.wallMs)).join(' + '),
     };
   };
@@ -258,7 +261,7 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
     notes: [
       `Throughput: server CPU ${ours.serverCpu} of one core for Parley (FULL), ${base.serverCpu} for the relay, ${normal.serverCpu} for Parley (NORMAL); ` +
         `server main thread busy ${ours.mainBusy} / ${base.mainBusy} / ${normal.mainBusy} (event-loop utilization); ` +
-        loopDelayNote(ours.loopDelay, base.loopDelay, normal.loopDelay) +
+        loopDelayNote(ours.m, base.m, normal.m) +
         threadsNote(ours.m, base.m, normal.m) +
         `generator CPU ${ours.genCpu} (Parley run), ${base.genCpu} (relay run), ${normal.genCpu} (NORMAL run). ` +
         `Refused sends: ${ours.errors} (Parley), ${base.errors} (relay). ` +
@@ -312,7 +315,6 @@ export async function latencyScenario(options: RunOptions): Promise<ScenarioResu
         sent: r.reduce((s, x) => s + x.sent, 0),
         serverCpu: fmt.pct(m.serverCpuMs, m.wallMs),
         mainBusy: fmt.pct(m.mainBusyMs, m.wallMs),
-        loopDelay: m.loopDelay,
         genCpu: fmt.pct(
           r.reduce((s, x) => s + x.cpuMs, 0),
           r.reduce((s, x) => s + x.wallMs, 0),
@@ -350,7 +352,7 @@ export async function latencyScenario(options: RunOptions): Promise<ScenarioResu
           ? `Parley with synchronous=NORMAL: ${fmt.int(normal.lost)} of ${fmt.int(normal.sent)} not received, server CPU ${normal.serverCpu}. `
           : '') +
         `Server CPU ${ours.serverCpu} (Parley), ${base.serverCpu} (relay); server main thread busy ${ours.mainBusy} / ${base.mainBusy} (event-loop utilization); ` +
-        loopDelayNote(ours.loopDelay, base.loopDelay) +
+        loopDelayNote(ours.m, base.m) +
         threadsNote(ours.m, base.m) +
         `generator CPU ${ours.genCpu} / ${base.genCpu}; ` +
         `generator send lag (actual − scheduled send time) p99 ${fmt.ms(ours.lag.p99)} ms / ${fmt.ms(base.lag.p99)} ms, ` +
