@@ -23,6 +23,12 @@ const LIST_PAGE = 50;
 const PARALLEL_FETCHES = 4;
 /** Gap fetches in a row that a live message may overtake before the next waits for a backoff. */
 const OVERTAKEN_ROUNDS = 3;
+/**
+ * Pages in a row whose read cursor is older than the client's that are asked for again at once.
+ * On a consistent backend one is enough (the page was counted before a read that answered
+ * first); a backend whose reads lag its writes (a replica) is asked again with a backoff.
+ */
+const STALE_ROUNDS = 1;
 
 /** The highest seq of a conversation; `lastSeq` is additive, so older backends may lack it. */
 export function lastSeqOf(conv: Conversation): number {
@@ -42,6 +48,8 @@ export class ConversationSync {
   private readonly fetching = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
   private readonly failures = new Map<string, number>();
+  /** Stale pages in a row per conversation (STALE_ROUNDS); gone once a page is in step. */
+  private readonly stale = new Map<string, number>();
   private readonly timers = new Timers();
   private nextCursor: string | null = null;
   private listed = false;
@@ -59,6 +67,7 @@ export class ConversationSync {
     this.prefetching = null;
     this.timers.clearAll();
     this.again.clear();
+    this.stale.clear();
   }
 
   isTracked(id: string): boolean {
@@ -108,16 +117,24 @@ export class ConversationSync {
    * first time starts at `fromSeq` (its last seq by default: history is not "new").
    */
   applyConversation(conv: Conversation, fromSeq = lastSeqOf(conv)): void {
+    if (this.refresh(conv, fromSeq)) void this.fetchGap(conv.id);
+  }
+
+  /**
+   * `applyConversation` without the fetch: whether the server's count is older than the client's
+   * read cursor, so that a fresh page is what tells. The count is exact only for the seq we have
+   * reached ourselves, and for a read cursor no older than ours: a list or page counted before a
+   * read whose answer came first (they travel on different connections) still counts what that
+   * read cleared.
+   */
+  private refresh(conv: Conversation, fromSeq: number): boolean {
     if (!this.synced.has(conv.id)) this.synced.set(conv.id, fromSeq);
     const cursor = this.find(conv.id)?.lastReadSeq ?? 0;
     this.deps.update((s) => upsertConversation(s, conv));
-    // The server's unread count is exact only for the seq we have reached ourselves, and for a
-    // read cursor no older than ours: a list or page counted before a read whose answer came
-    // first (they travel on different connections) still counts what that read cleared. Then a
-    // fresh page is what tells.
-    if (lastSeqOf(conv) !== this.synced.get(conv.id)) return;
-    if (conv.lastReadSeq < cursor) void this.fetchGap(conv.id);
-    else this.deps.update((s) => setUnread(s, conv.id, conv.unreadCount));
+    if (lastSeqOf(conv) !== this.synced.get(conv.id)) return false;
+    if (conv.lastReadSeq < cursor) return true;
+    this.deps.update((s) => setUnread(s, conv.id, conv.unreadCount));
+    return false;
   }
 
   /** A message from the socket (or an ack): delivered, buffered behind a gap, or a duplicate. */
@@ -190,7 +207,7 @@ export class ConversationSync {
           });
           if (!this.active) return;
           this.ingest(id, page.messages);
-          this.applyConversation(page.conversation);
+          const stale = this.refresh(page.conversation, lastSeqOf(page.conversation));
           if (page.hasMore && page.messages.length > 0) continue;
           // A live message that came while the page was on its way leaves the page behind the
           // client, and its unread count unapplied: the count may still hold an older absolute
@@ -198,7 +215,16 @@ export class ConversationSync {
           if (lastSeqOf(page.conversation) < (this.synced.get(id) ?? 0)) {
             if (++overtaken <= OVERTAKEN_ROUNDS) this.again.add(id);
             else this.timers.set(() => void this.fetchGap(id), this.deps.retryDelay(overtaken));
-          }
+          } else if (stale) {
+            // Not one request a round trip while a replica catches up: once more now, then later.
+            const rounds = (this.stale.get(id) ?? 0) + 1;
+            this.stale.set(id, rounds);
+            if (rounds <= STALE_ROUNDS) this.again.add(id);
+            else {
+              const delay = this.deps.retryDelay(rounds - STALE_ROUNDS - 1);
+              this.timers.set(() => void this.fetchGap(id), delay);
+            }
+          } else this.stale.delete(id);
           break;
         }
       } while (this.again.has(id));
@@ -209,6 +235,7 @@ export class ConversationSync {
       if (err.code === 'not_found') {
         this.synced.delete(id);
         this.buffers.delete(id);
+        this.stale.delete(id);
         return;
       }
       this.deps.onError(err);

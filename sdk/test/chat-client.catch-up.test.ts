@@ -280,3 +280,69 @@ describe('the first list, while the socket connects', () => {
     bobTab2.disconnect();
   });
 });
+
+describe('a backend whose reads lag its writes', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ rateLimits: { messages: 0, requests: 0 } });
+  });
+  afterAll(() => server.close());
+
+  it('asks a replica that has not seen a read yet again with a backoff, not once a round trip', async () => {
+    const alice = makeClient(server, 'mona');
+    const bob = makeClient(server, 'nils');
+    const bobTab2 = makeClient(server, 'nils');
+    await Promise.all([alice.connect(), bob.connect(), bobTab2.connect()]);
+    const conversation = await alice.openConversation('nils');
+    const m1 = await alice.sendMessage(conversation.id, 'm1');
+    await alice.sendMessage(conversation.id, 'm2');
+    await waitFor(
+      () => bob.getState().unreadTotal === 2 && bobTab2.getState().unreadTotal === 2,
+      'both tabs count two unread',
+    );
+    // This tab counts a read from what it holds; the other holds no window, so it asks.
+    await bob.loadConversation(conversation.id);
+    // What a replica that has not replayed the read yet answers: the page as it was before it.
+    const pageUrl = `${server.url}/chat/conversations/${conversation.id}?`;
+    const before = await fetch(`${pageUrl}limit=200&afterSeq=2`, {
+      headers: { authorization: `Bearer ${server.token('nils')}` },
+    });
+    expect(before.status).toBe(200);
+    const snapshot = await before.text();
+    expect(JSON.parse(snapshot)).toMatchObject({
+      conversation: { lastReadSeq: 0, unreadCount: 2 },
+    });
+
+    let lagging = true;
+    let pages = 0;
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = async (input, init) => {
+      const response = await realFetch(input, init); // a real round trip to the server
+      if (!String(input).startsWith(pageUrl)) return response;
+      pages++;
+      if (!lagging) return response;
+      await response.arrayBuffer();
+      return new Response(snapshot, { headers: { 'content-type': 'application/json' } });
+    };
+    try {
+      expect((await bob.markAsRead(conversation.id, m1.id)).unreadCount).toBe(1);
+      await waitFor(() => pages >= 2, 'the other tab asks for a fresh page');
+      await sleep(1_500);
+      // One page for the read, one asked again at once, then a backoff from 50 ms up to the
+      // client's 400: about eight in 1.5 s, where one a round trip made hundreds.
+      expect(pages).toBeLessThanOrEqual(12);
+      expect(bobTab2.getState().status).toBe('connected');
+      expect(bobTab2.getState().unreadTotal).toBe(2); // no stale count taken, none guessed
+
+      lagging = false; // the replica catches up: the next page in step settles the count
+      await waitFor(() => bobTab2.getState().unreadTotal === 1, 'the other tab counts m2');
+      const settled = pages;
+      await sleep(600); // longer than the longest backoff: no page after one in step
+      expect(pages).toBe(settled);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(bob.getState().unreadTotal).toBe(1);
+    expect((await bobTab2.getUnreadCount()).total).toBe(1);
+  });
+});
