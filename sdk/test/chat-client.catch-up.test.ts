@@ -332,7 +332,7 @@ describe('a backend whose reads lag its writes', () => {
       // client's 400: about eight in 1.5 s, where one a round trip made hundreds.
       expect(pages).toBeLessThanOrEqual(12);
       expect(bobTab2.getState().status).toBe('connected');
-      expect(bobTab2.getState().unreadTotal).toBe(2); // no stale count taken, none guessed
+      expect(bobTab2.getState().unreadTotal).toBe(2); // the count before the read, until a page in step
 
       lagging = false; // the replica catches up: the next page in step settles the count
       await waitFor(() => bobTab2.getState().unreadTotal === 1, 'the other tab counts m2');
