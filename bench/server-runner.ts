@@ -77,6 +77,7 @@ if (values.kind === 'parley') {
  */
 function threadTimes(): ThreadReading | null {
   const times: ThreadReading = { mainRunMs: 0, mainWaitMs: 0, otherRunMs: {} };
+  let mainRead = false;
   try {
     for (const tid of readdirSync('/proc/self/task')) {
       let stat: string;
@@ -89,6 +90,7 @@ function threadTimes(): ThreadReading | null {
       if (Number(tid) === process.pid) {
         times.mainRunMs = runNs / 1e6;
         times.mainWaitMs = waitNs / 1e6;
+        mainRead = true;
       } else {
         times.otherRunMs[tid] = runNs / 1e6;
       }
@@ -96,7 +98,8 @@ function threadTimes(): ThreadReading | null {
   } catch {
     return null;
   }
-  return times;
+  // No schedstat files (a kernel without them): no reading, rather than zeros that look like one.
+  return mainRead ? times : null;
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;

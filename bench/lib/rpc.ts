@@ -157,9 +157,7 @@ export interface ThreadTimes {
 }
 
 /** One reading of a server's threads: ThreadTimes, with the other threads' time by thread id. */
-export interface ThreadReading {
-  mainRunMs: number;
-  mainWaitMs: number;
+export interface ThreadReading extends Omit<ThreadTimes, 'otherRunMs'> {
   otherRunMs: Record<string, number>;
 }
 

@@ -213,17 +213,13 @@ export class ConversationSync {
           // client, and its unread count unapplied: the count may still hold an older absolute
           // count (a read result's). Go round for a page in step; under a steady stream, later.
           if (lastSeqOf(page.conversation) < (this.synced.get(id) ?? 0)) {
-            if (++overtaken <= OVERTAKEN_ROUNDS) this.again.add(id);
-            else this.timers.set(() => void this.fetchGap(id), this.deps.retryDelay(overtaken));
+            overtaken++;
+            this.askAgain(id, overtaken <= OVERTAKEN_ROUNDS ? null : overtaken);
           } else if (stale) {
             // Not one request a round trip while a replica catches up: once more now, then later.
             const rounds = (this.stale.get(id) ?? 0) + 1;
             this.stale.set(id, rounds);
-            if (rounds <= STALE_ROUNDS) this.again.add(id);
-            else {
-              const delay = this.deps.retryDelay(rounds - STALE_ROUNDS - 1);
-              this.timers.set(() => void this.fetchGap(id), delay);
-            }
+            this.askAgain(id, rounds <= STALE_ROUNDS ? null : rounds - STALE_ROUNDS - 1);
           } else this.stale.delete(id);
           break;
         }
@@ -244,6 +240,12 @@ export class ConversationSync {
       this.failures.set(id, attempt + 1);
       this.timers.set(() => void this.fetchGap(id), this.deps.retryDelay(attempt));
     }
+  }
+
+  /** Goes round `runGap` once more: at once (`attempt` null), or after that attempt's backoff. */
+  private askAgain(id: string, attempt: number | null): void {
+    if (attempt === null) this.again.add(id);
+    else this.timers.set(() => void this.fetchGap(id), this.deps.retryDelay(attempt));
   }
 
   /**
