@@ -1,12 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { SqliteWriter } from '../src/store/sqlite/writer.js';
+import {
+  SqliteWriter,
+  WAL_BACKSTOP_FRAMES,
+  WAL_RESTART_FRAMES,
+} from '../src/store/sqlite/writer.js';
 import type { WriteOutcome } from '../src/store/sqlite/writer.js';
 import { CONVERSATION_VIEW_SQL, UNREAD_COUNTS_SQL } from '../src/store/sqlite/rows.js';
 
@@ -542,6 +546,36 @@ describe('SQLite store', () => {
     );
     expect(results.every((r) => r.message.content === r.message.clientMessageId)).toBe(true);
     await store.close();
+  });
+
+  it('copies the WAL back beside the writer and starts it over at about 4,000 frames', async () => {
+    const path = join(dir, 'checkpoints.db');
+    const store = new SqliteStore({ path });
+    const ids = await Promise.all(
+      ['b', 'c', 'd', 'e'].map(
+        async (other) => (await store.getOrCreateConversation('a', other)).conversation.id,
+      ),
+    );
+    const pageBytes = 4096;
+    const before = statSync(path).size;
+    // One transaction each (seven or eight frames: the message, its indexes, the conversation's row
+    // and indexes): more than WAL_BACKSTOP_FRAMES in all, had the WAL never started over.
+    const sends = 2_500;
+    for (let i = 0; i < sends; i++) await sendTo(store, ids[i % ids.length]!, 'a', `${i}`);
+    const walFrames = (statSync(`${path}-wal`).size - 32) / (24 + pageBytes);
+    // Copied back while the store is open (the file holds the messages, not only the WAL)...
+    expect(statSync(path).size - before).toBeGreaterThan(sends * 100);
+    // ...and started over well before the writer's own checkpoint at WAL_BACKSTOP_FRAMES would.
+    expect(walFrames).toBeLessThan(2 * WAL_RESTART_FRAMES);
+    expect(WAL_BACKSTOP_FRAMES).toBeGreaterThan(2 * WAL_RESTART_FRAMES);
+    for (const id of ids) {
+      const { messages } = await store.listMessages(id, { limit: 1 });
+      expect(messages[0]!.seq).toBe(sends / ids.length);
+    }
+    await store.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare('SELECT COUNT(*) AS n FROM messages').get()).toEqual({ n: sends });
+    check.close();
   });
 
   it('close() writes everything accepted before it, then lets the file go', async () => {

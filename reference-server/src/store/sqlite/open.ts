@@ -1,11 +1,11 @@
-import type { MigrationLog } from './migrations.js';
 import { SqliteStore } from './sqlite-store.js';
+import type { SqliteStoreOptions } from './sqlite-store.js';
 
 /** Opens the SQLite store, turning file-system failures into errors that say what to do. */
 export function openSqliteStore(
   path: string,
   synchronous: 'full' | 'normal',
-  log?: MigrationLog,
+  log?: SqliteStoreOptions['log'],
 ): SqliteStore {
   try {
     return new SqliteStore({ path, synchronous, log });

@@ -35,8 +35,11 @@ export interface SqliteStoreOptions {
   path: string;
   /** `full` (default): an ack survives power loss. `normal`: survives a process crash only. */
   synchronous?: 'full' | 'normal';
-  /** Told about each migration applied at open (a pino logger fits); silent without one. */
-  log?: MigrationLog;
+  /**
+   * Told about each migration applied at open, and warned if the checkpointer thread fails (a
+   * pino logger fits); silent without one.
+   */
+  log?: MigrationLog & { warn?(details: object, message: string): void };
 }
 
 const now = (): string => new Date().toISOString();
@@ -154,7 +157,11 @@ export class SqliteStore implements ChatStore {
     this.writes =
       options.path === ':memory:'
         ? WriteQueue.inProcess(new SqliteWriter(db))
-        : WriteQueue.onThread({ path: options.path, synchronous: options.synchronous ?? 'full' });
+        : WriteQueue.onThread({
+            path: options.path,
+            synchronous: options.synchronous ?? 'full',
+            warn: options.log?.warn?.bind(options.log),
+          });
   }
 
   /**

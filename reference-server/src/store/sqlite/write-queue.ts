@@ -16,6 +16,13 @@ interface WriteBackend {
   close(): Promise<void>;
 }
 
+export interface WriterThreadOptions {
+  path: string;
+  synchronous: 'full' | 'normal';
+  /** Told when the checkpointer thread fails (the writer's own checkpoints take over). */
+  warn?: (details: object, message: string) => void;
+}
+
 interface Pending {
   op: WriteOp;
   resolve: (value: never) => void;
@@ -51,9 +58,9 @@ export class WriteQueue {
     });
   }
 
-  /** Writes on a worker thread with a connection of its own to the file. */
-  static onThread(data: WriterThreadData): WriteQueue {
-    return new WriteQueue(new WriterThread(data));
+  /** Writes on a worker thread with a connection of its own to the file, beside a checkpointer. */
+  static onThread(options: WriterThreadOptions): WriteQueue {
+    return new WriteQueue(new WriterThread(options));
   }
 
   submit<K extends WriteOp['kind']>(op: WriteOp & { kind: K }): Promise<WriteResults[K]> {
@@ -148,6 +155,7 @@ function tsxApi(): string {
 
 class WriterThread implements WriteBackend {
   private readonly worker: Worker;
+  private readonly checkpointer: Checkpointer;
   private readonly pending = new Map<
     number,
     { ops: WriteOp[]; resolve: (o: WriteOutcome[]) => void; reject: (e: unknown) => void }
@@ -159,9 +167,14 @@ class WriterThread implements WriteBackend {
   /** Set once the thread failed or ended: every later write is refused with it. */
   private dead: ChatServerError | null = null;
 
-  constructor(data: WriterThreadData) {
-    this.worker = startWriterThread(data);
+  constructor({ path, synchronous, warn }: WriterThreadOptions) {
+    const restartRequest = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+    this.worker = startWriterThread({ role: 'writer', path, synchronous, restartRequest });
     this.worker.unref();
+    this.checkpointer = new Checkpointer(
+      { role: 'checkpointer', path, synchronous, restartRequest },
+      warn,
+    );
     let started: () => void = () => undefined;
     let failedToStart: (error: unknown) => void = () => undefined;
     this.ready = new Promise((resolve, reject) => {
@@ -222,7 +235,44 @@ class WriterThread implements WriteBackend {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer.close();
     if (this.dead) return;
+    this.worker.ref();
+    this.worker.postMessage('close');
+    await this.exited;
+  }
+}
+
+/**
+ * The checkpointer thread (writer-thread.ts): copies the WAL back beside the writer. Never keeps
+ * the process alive; if it fails, it is not restarted: the writer's own automatic checkpoint (at
+ * WAL_BACKSTOP_FRAMES) keeps the WAL bounded, at the cost of a COMMIT that checkpoints now and then.
+ */
+class Checkpointer {
+  private readonly worker: Worker;
+  private readonly exited: Promise<void>;
+  private running = true;
+
+  constructor(data: WriterThreadData, warn: WriterThreadOptions['warn']) {
+    this.worker = startWriterThread(data);
+    this.worker.unref();
+    this.worker.on('error', (error) => {
+      warn?.(
+        { err: error },
+        'The SQLite checkpointer thread failed; checkpoints now run in the writer thread',
+      );
+    });
+    this.exited = new Promise((resolve) => {
+      this.worker.once('exit', () => {
+        this.running = false;
+        resolve();
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.running) return;
+    // Held until it has closed its connection, so that the writer's close comes after it.
     this.worker.ref();
     this.worker.postMessage('close');
     await this.exited;

@@ -61,21 +61,34 @@ export function failureOf(error: unknown): WriteFailure {
 }
 
 /**
+ * The WAL's size, in frames (4 KB pages), at which it is copied back into the database and
+ * started over. SQLite's default of 1,000 checkpointed every 20 or so small batches; 4,000 (16 MB
+ * of WAL) writes 12-15% more messages a second (bench/store-writes.ts).
+ */
+export const WAL_RESTART_FRAMES = 4_000;
+
+/**
+ * With a checkpointer thread, the writer's own automatic checkpoint is only a backstop, for a
+ * checkpointer that fell behind or failed: the WAL restarts at about WAL_RESTART_FRAMES before.
+ */
+export const WAL_BACKSTOP_FRAMES = 4 * WAL_RESTART_FRAMES;
+
+/**
  * The writer's own connection to a file that the store has created and migrated (the writer
  * thread's, and `bench/store-writes.ts --in-process`'s).
  */
 export function openWriterConnection(
   path: string,
   synchronous: 'full' | 'normal',
+  autocheckpointFrames = WAL_RESTART_FRAMES,
 ): Database.Database {
   const db = new Database(path, { fileMustExist: true });
   db.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  // Checkpoints run inside the COMMIT that crosses the threshold, on this connection. SQLite's
-  // default of 1,000 pages (4 MB) checkpointed every 20 or so small batches; 4,000 pages (16 MB of
-  // WAL at most, between checkpoints) writes 12-15% more messages a second (bench/store-writes.ts).
-  db.pragma('wal_autocheckpoint = 4000');
+  // SQLite's own checkpoints run inside the COMMIT that crosses the threshold, on this connection.
+  // The writer thread raises it to WAL_BACKSTOP_FRAMES: its checkpointer copies the WAL back first.
+  db.pragma(`wal_autocheckpoint = ${autocheckpointFrames}`);
   return db;
 }
 
@@ -256,6 +269,22 @@ export class SqliteWriter {
       this.known.clear();
       const failure = failureOf(error);
       return run.map(() => ({ ok: false, failure }));
+    }
+  }
+
+  /**
+   * Copies back what is left of the WAL once the checkpointer copied the rest, so that the next
+   * transaction starts the WAL over (SQLite restarts it only for a writer that begins after the
+   * whole WAL was copied back, and the checkpointer's copy always trails the latest COMMIT). A few
+   * frames and two syncs. Whatever stops it (a reader on an older snapshot, the checkpointer's
+   * own pass) leaves the frames for the next round or the backstop; a failing disk fails the next
+   * COMMIT, which answers for it.
+   */
+  finishCheckpoint(): void {
+    try {
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Left to the next round, as above.
     }
   }
 
