@@ -57,14 +57,16 @@ async function storeOnFullDisk(name: string) {
   };
 }
 
-/** A MigrationLog that keeps what it is told: each line's details and message. */
+/** A store's log that keeps what it is told: each line's details and message, and its warnings. */
 function recordingLog() {
   const lines: Array<[Record<string, unknown>, string]> = [];
+  const warnings: string[] = [];
   const log = {
     info: (details: object, message: string) =>
       void lines.push([details as Record<string, unknown>, message]),
+    warn: (_details: object, message: string) => void warnings.push(message),
   };
-  return { lines, log };
+  return { lines, warnings, log };
 }
 
 function plan(
@@ -621,10 +623,11 @@ describe('SQLite store', () => {
     await store.close();
   });
 
-  it('refuses every write with a clear error when the writer thread cannot run', async () => {
+  it('refuses every write with a clear error when the writer thread cannot run, and warns of the checkpointer', async () => {
     const path = join(dir, 'gone.db');
-    const store = new SqliteStore({ path });
-    // Removed before the thread (which takes a while to start) opens it: the thread fails.
+    const { warnings, log } = recordingLog();
+    const store = new SqliteStore({ path, log });
+    // Removed before the threads (which take a while to start) open it: both fail.
     rmSync(path);
     const refused = await store.getOrCreateConversation('a', 'b').catch((error: unknown) => error);
     expect(refused).toMatchObject({
@@ -636,6 +639,9 @@ describe('SQLite store', () => {
     await expect(store.upsertUser({ id: 'c' })).rejects.toBe(refused);
     expect(await store.getUsers(['a', 'b', 'c'])).toEqual([]);
     await store.close();
+    expect(warnings).toEqual([
+      'The SQLite checkpointer thread failed; checkpoints now run in the writer thread',
+    ]);
   });
 
   it('does not keep a process alive: a script that never closes the store still exits', () => {
