@@ -206,7 +206,12 @@ describe('a compacted connection', () => {
     if (ada.io.engine.transport.name !== 'websocket') {
       await new Promise<void>((resolve) => ada.io.engine.once('upgrade', () => resolve()));
     }
-    expect(serverSocket('ada').conn.transport.name).toBe('websocket');
+    // The client switches once it has sent the upgrade packet, the server once it has read it.
+    const { conn } = serverSocket('ada');
+    if (conn.transport.name !== 'websocket') {
+      await new Promise<void>((resolve) => conn.once('upgrade', () => resolve()));
+    }
+    expect(conn.transport.name).toBe('websocket');
     const received = nextEvent<Message>(ada, 'message');
     expect((await send(bob, 'ada', 'c-2', 'after the upgrade')).ok).toBe(true);
     expect((await received).content).toBe('after the upgrade');
