@@ -133,7 +133,7 @@ function threadsNote(...runs: Measured<unknown>[]): string {
     runs.map((m) => fmt.pct(pick(m.threads!), m.wallMs)).join(' / ');
   return (
     `server main thread waiting for a core ${each((t) => t.mainWaitMs)} of the time, ` +
-    `other server threads (a writer, V8's helpers) on a core ${each((t) => t.otherRunMs)}; `
+    `other server threads (the writer, the checkpointer, V8's helpers) on a core ${each((t) => t.otherRunMs)}; `
   );
 }
 
