@@ -9,8 +9,8 @@
  * The main thread keeps a connection of its own for reads (WAL lets them run beside the writer).
  */
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import Database from 'better-sqlite3';
 import {
+  openFileConnection,
   openWriterConnection,
   SqliteWriter,
   WAL_BACKSTOP_FRAMES,
@@ -96,10 +96,7 @@ function runWriter(): void {
  * main thread logs it) and leaves the checkpoints to the writer's backstop.
  */
 function runCheckpointer(): void {
-  const db = new Database(data.path, { fileMustExist: true });
-  db.pragma('busy_timeout = 5000');
-  // A checkpoint syncs the WAL and the database as this says.
-  db.pragma(`synchronous = ${data.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  const db = openFileConnection(data.path, data.synchronous);
   const pass = (): number =>
     (db.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]?.log ?? 0;
   const tick = (): void => {

@@ -74,18 +74,29 @@ export const WAL_RESTART_FRAMES = 4_000;
 export const WAL_BACKSTOP_FRAMES = 4 * WAL_RESTART_FRAMES;
 
 /**
- * The writer's own connection to a file that the store has created and migrated (the writer
- * thread's, and `bench/store-writes.ts --in-process`'s).
+ * A connection of the writer's or the checkpointer's thread to a file that the store has created
+ * and migrated: its COMMITs and checkpoints sync the WAL and the database as `synchronous` says.
+ */
+export function openFileConnection(
+  path: string,
+  synchronous: 'full' | 'normal',
+): Database.Database {
+  const db = new Database(path, { fileMustExist: true });
+  db.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+/**
+ * The writer's own connection (the writer thread's, and `bench/store-writes.ts --in-process`'s).
  */
 export function openWriterConnection(
   path: string,
   synchronous: 'full' | 'normal',
   autocheckpointFrames = WAL_RESTART_FRAMES,
 ): Database.Database {
-  const db = new Database(path, { fileMustExist: true });
-  db.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  const db = openFileConnection(path, synchronous);
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
   // SQLite's own checkpoints run inside the COMMIT that crosses the threshold, on this connection.
   // The writer thread raises it to WAL_BACKSTOP_FRAMES: its checkpointer copies the WAL back first.
   db.pragma(`wal_autocheckpoint = ${autocheckpointFrames}`);
