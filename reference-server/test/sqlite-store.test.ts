@@ -640,7 +640,7 @@ describe('SQLite store', () => {
     expect(await store.getUsers(['a', 'b', 'c'])).toEqual([]);
     await store.close();
     expect(warnings).toEqual([
-      'The SQLite checkpointer thread failed; checkpoints now run in the writer thread',
+      'The SQLite checkpointer thread failed; checkpoints now run in the writer thread, which delays some sends (nothing is lost); restart the server to restore it',
     ]);
   });
 

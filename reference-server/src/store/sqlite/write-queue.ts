@@ -259,7 +259,7 @@ class Checkpointer {
     this.worker.on('error', (error) => {
       warn?.(
         { err: error },
-        'The SQLite checkpointer thread failed; checkpoints now run in the writer thread',
+        'The SQLite checkpointer thread failed; checkpoints now run in the writer thread, which delays some sends (nothing is lost); restart the server to restore it',
       );
     });
     this.exited = new Promise((resolve) => {
