@@ -53,9 +53,13 @@ export class ChatMessageList extends LitElement {
   private end = 0;
   private stick = true;
   private anchor: { key: string; top: number } | null = null;
-  private target: number | null = null;
   private lastKey: string | null = null;
-  private resize = new ResizeObserver(() => this.requestUpdate());
+  /** The scroller's size when its rows were last measured (`updated`). */
+  private measuredSize = '';
+  // Its first report, right after the first render, is of the size just measured: no new render.
+  private resize = new ResizeObserver(() => {
+    if (this.scrollerSize() !== this.measuredSize) this.requestUpdate();
+  });
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -64,6 +68,10 @@ export class ChatMessageList extends LitElement {
 
   override firstUpdated(): void {
     this.resize.observe(this.scroller);
+  }
+
+  private scrollerSize(): string {
+    return `${this.scroller.clientWidth}x${this.scroller.clientHeight}`;
   }
 
   /** True when the reader sees the latest message. */
@@ -96,10 +104,12 @@ export class ChatMessageList extends LitElement {
     }
   }
 
-  // Where the scroll position must be so that the anchor row stays where it was on screen.
-  private targetScrollTop(): number {
+  /**
+   * Where the scroll position must be so that the anchor row stays where it was on screen, for a
+   * viewport of `height` (before the first render there is no scroller to ask).
+   */
+  private targetScrollTop(height = this.scroller?.clientHeight ?? 0): number {
     const el = this.scroller;
-    const height = el?.clientHeight ?? 0;
     if (this.stick) return Math.max(0, this.win.total + TAIL - height);
     const i = this.anchor ? this.win.indexOf(this.anchor.key) : undefined;
     if (i === undefined || !this.anchor) return el?.scrollTop ?? 0;
@@ -120,9 +130,11 @@ export class ChatMessageList extends LitElement {
       if (incoming.length) this.announce(incoming.map((r) => r.message!));
       if (appended.some((r) => r.mine)) this.stick = true;
     }
-    this.target = this.targetScrollTop();
+    // One height for the target and the range: a first render that took the bottom of a 0 px
+    // viewport would leave out the rows at the top of the real one, and render again at once.
     const height = this.scroller?.clientHeight || 600;
-    [this.start, this.end] = this.win.range(this.target, height, Math.max(400, height));
+    const target = this.targetScrollTop(height);
+    [this.start, this.end] = this.win.range(target, height, Math.max(400, height));
   }
 
   private announce(messages: ClientMessage[]): void {
@@ -150,6 +162,7 @@ export class ChatMessageList extends LitElement {
     if (Math.abs(el.scrollTop - target) > 0.5) el.scrollTop = target;
     const [start, end] = this.win.range(el.scrollTop, el.clientHeight, el.clientHeight);
     if (start < this.start || end > this.end) this.requestUpdate();
+    this.measuredSize = this.scrollerSize();
     if (this.stick && this.atBottom) this.newCount = 0;
     if (this.atBottom) this.dispatchEvent(new ChatActionEvent({ action: 'read' }));
     this.maybeLoadEarlier();

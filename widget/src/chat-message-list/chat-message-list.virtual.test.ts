@@ -86,6 +86,49 @@ describe('chat-message-list: virtualization', () => {
     list.parentElement!.remove();
   });
 
+  it('opens in one render that fills the viewport and a screen above it, and fills a taller one', async () => {
+    // Each render of the list is its template, its rows' layout and their measuring: on open, one.
+    const host = document.createElement('div');
+    host.style.cssText = 'height: 500px; width: 360px; display: flex; flex-direction: column';
+    const list = document.createElement('chat-message-list');
+    let renders = 0;
+    const withCount = list as unknown as { performUpdate(): void };
+    const performUpdate = withCount.performUpdate.bind(list);
+    withCount.performUpdate = () => {
+      renders++;
+      performUpdate();
+    };
+    list.style.flex = '1';
+    list.meId = 'me';
+    list.messages = makeMessages(10_000);
+    host.append(list);
+    document.body.append(host);
+    assertEqual(await list.updateComplete, true, 'no render requested by the first');
+    // Two frames: the ResizeObserver's first report, of the size the first render measured.
+    await frame();
+    await frame();
+    assertEqual(renders, 1);
+    const scroller = list.shadowRoot!.querySelector<HTMLElement>('[part="message-list"]')!;
+    assert(scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 2, 'at the bottom');
+    const firstRowTop = () =>
+      list.shadowRoot!.querySelector<HTMLElement>('.row')!.getBoundingClientRect().top;
+    const viewTop = () => scroller.getBoundingClientRect().top;
+    assert(
+      firstRowTop() <= viewTop() - scroller.clientHeight,
+      `rows from ${firstRowTop() - viewTop()}px, a screen is ${scroller.clientHeight}px`,
+    );
+
+    // A taller panel: the rows rendered for 500 px do not fill 1,400.
+    host.style.height = '1400px';
+    await waitFor(() => renders > 1, 'a render for the new size');
+    await list.updateComplete;
+    await frame();
+    assert(firstRowTop() <= viewTop(), `rows from ${firstRowTop() - viewTop()}px`);
+    assert(scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 2, 'at the bottom');
+    assert(list.shadowRoot!.textContent!.includes('Message number 10000'), 'latest visible');
+    host.remove();
+  });
+
   it("keeps the reader's place when earlier messages are prepended", async () => {
     const all = makeMessages(400);
     const [list, scroller] = await mountList(all.slice(300));
