@@ -131,6 +131,19 @@ describe('chat-widget: render', () => {
     assert(h2.right > header.getBoundingClientRect().right - 40, 'title starts at the right');
   });
 
+  it("shows times in the browser's own format when its locale is malformed", async () => {
+    const me = uid('locale');
+    const other = await client(uid('locale-other'), 'Lena Other');
+    const conversation = await other.openConversation(me);
+    await other.sendMessage(conversation.id, 'Are you there?');
+    const w = await mount(me, { mode: 'inline', locale: 'not a locale!' });
+    const item = await waitFor(() => deep(w, '[part="conversation"]'), 'conversation listed');
+    item.click();
+    const time = await waitFor(() => deep(w, '[part~="message"] time'), 'message shown');
+    const expected = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+    assertEqual(time.textContent, expected.format(new Date(time.getAttribute('datetime')!)));
+  });
+
   it('starts a conversation from a contact searched by name', async () => {
     const me = uid('finder');
     const target = uid('target');

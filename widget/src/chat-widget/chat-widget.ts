@@ -11,6 +11,7 @@ import type { ChatStrings } from '../strings.js';
 import { baseStyles } from '../styles/shared.styles.js';
 import { avatarStyles } from '../templates/avatar.js';
 import { define } from '../utils/define.js';
+import { warmTimeFormats } from '../utils/time.js';
 import '../chat-contact-picker/chat-contact-picker.js';
 import '../chat-conversation-list/chat-conversation-list.js';
 import '../chat-conversation-view/chat-conversation-view.js';
@@ -114,6 +115,7 @@ export class ChatWidget extends LitElement {
 
   private reading = new Set<string>();
   private opening = '';
+  private warmed = false;
   private focusNext: 'composer' | 'header' | 'launcher' | null = null;
 
   private get s(): ChatStrings {
@@ -255,6 +257,12 @@ export class ChatWidget extends LitElement {
   }
 
   protected override updated(): void {
+    // The client knows who signed in once its token is read, and has then sent its first
+    // requests: the list's times get Intl's locale data while they are in flight.
+    if (!this.warmed && this.chat.state?.me) {
+      this.warmed = true;
+      warmTimeFormats(this.locale);
+    }
     this.markReadIfSeen();
     const focus = this.focusNext;
     const root = this.renderRoot as ShadowRoot;
