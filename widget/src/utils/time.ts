@@ -84,11 +84,10 @@ export function clockTime(iso: string, locale: string | undefined): string {
 
 /**
  * Builds the clock-time formatter in a task of its own, after the current one. A page's first
- * `Intl.DateTimeFormat` costs 15–20 ms in Chromium (its locale data loads): paid in the first
+ * `Intl.DateTimeFormat` costs 12–23 ms in Chromium (its locale data loads): paid in the first
  * list's render, between the list's response and the list on screen, unless it was paid while
  * the list's request was in flight.
  */
 export function warmTimeFormats(locale: string | undefined): void {
-  const warm = () => void dateFormat(locale, CLOCK);
-  setTimeout(warm);
+  setTimeout(() => void dateFormat(locale, CLOCK));
 }
