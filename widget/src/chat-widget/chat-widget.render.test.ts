@@ -144,6 +144,31 @@ describe('chat-widget: render', () => {
     assertEqual(time.textContent, expected.format(new Date(time.getAttribute('datetime')!)));
   });
 
+  it('keeps its default strings, and says why, when the strings attribute is not a JSON object', async () => {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args.join(' '));
+    try {
+      const w = await mount(uid('strings'), { mode: 'inline', strings: '{"title": "Nachrichten"' });
+      await waitFor(() => w.chat.ready, 'ready');
+      await w.updateComplete;
+      assertEqual(deep(w, 'header h2')!.textContent, 'Messages');
+      w.setAttribute('strings', '["Nachrichten"]');
+      await w.updateComplete;
+      assertEqual(deep(w, 'header h2')!.textContent, 'Messages');
+      w.setAttribute('strings', '{"title": "Nachrichten"}');
+      await w.updateComplete;
+      assertEqual(deep(w, 'header h2')!.textContent, 'Nachrichten');
+    } finally {
+      console.warn = warn;
+    }
+    assertEqual(warnings.length, 2, warnings.join('\n'));
+    assert(
+      warnings.every((w) => w.startsWith('<chat-widget>: strings is not a JSON object')),
+      warnings.join('\n'),
+    );
+  });
+
   it('starts a conversation from a contact searched by name', async () => {
     const me = uid('finder');
     const target = uid('target');

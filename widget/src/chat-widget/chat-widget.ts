@@ -21,6 +21,18 @@ import { styles } from './chat-widget.styles.js';
 type View =
   { view: 'list' } | { view: 'contacts' } | { view: 'conversation'; conversationId: string };
 
+/** The `strings` attribute: a JSON object; anything else keeps the defaults and says why. */
+function parseStrings(value: string | null): Partial<ChatStrings> {
+  try {
+    const parsed: unknown = JSON.parse(value ?? '{}');
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed;
+  } catch {
+    // Reported below, as is valid JSON of another shape.
+  }
+  console.warn(`<chat-widget>: strings is not a JSON object, so the defaults show: ${value}`);
+  return {};
+}
+
 /**
  * A complete one-to-one chat in one element: a floating launcher with an unread badge (or an
  * inline panel), the conversation list, conversations and starting new ones from contacts.
@@ -102,7 +114,7 @@ export class ChatWidget extends LitElement {
   /** Whether the floating panel is open. */
   @property({ type: Boolean, reflect: true }) open = false;
   /** Overrides of any visible string (also settable as a JSON attribute). */
-  @property({ type: Object }) strings: Partial<ChatStrings> = {};
+  @property({ converter: { fromAttribute: parseStrings } }) strings: Partial<ChatStrings> = {};
   /** Locale for dates and times; defaults to the page's. */
   @property() locale: string | undefined;
 
