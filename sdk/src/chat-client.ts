@@ -27,7 +27,10 @@ import type { ChatClientEvents, ChatClientOptions, ChatState, ConversationState 
 export class ChatClient {
   private readonly rt: ChatRuntime;
 
-  /** @throws {ChatError} `bad_request` when neither `token` nor `tokenProvider` is given. */
+  /**
+   * @throws {ChatError} `bad_request` when `url` is not an absolute http(s) URL, or neither
+   * `token` nor `tokenProvider` is given.
+   */
   constructor(options: ChatClientOptions) {
     this.rt = new ChatRuntime(options);
   }

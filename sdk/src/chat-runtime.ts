@@ -27,6 +27,15 @@ import type { ChatClientEvents, ChatClientOptions, ChatState, ConnectionStatus }
 /** Failures of the token provider that a later attempt may not meet. */
 const PASSING: ReadonlySet<string> = new Set(['network', 'timeout', 'internal', 'rate_limited']);
 
+/** An absolute http: or https: URL: the REST calls are made from it, so nothing relative works. */
+function isHttpUrl(url: unknown): boolean {
+  try {
+    return typeof url === 'string' && /^https?:$/.test(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The wiring behind `ChatClient`: connection, catch-up, outbox, typing and state, and the
  * reactions to server events. `ChatClient` is the documented facade over it.
@@ -47,6 +56,12 @@ export class ChatRuntime {
   private readonly timers = new Timers();
 
   constructor(readonly options: ChatClientOptions) {
+    if (!isHttpUrl(options.url)) {
+      throw new ChatError(
+        'bad_request',
+        `url must be an absolute http(s) URL, not ${JSON.stringify(options.url)}`,
+      );
+    }
     this.tokens = new TokenSource(options.token, options.tokenProvider);
     this.rest = new RestClient(options.url, this.tokens);
     this.api = new ChatApi(this.rest);

@@ -52,4 +52,21 @@ describe('lifecycle', () => {
   it('needs a token or a tokenProvider', () => {
     expect(() => new ChatClient({ url: server.url })).toThrow(/token/);
   });
+
+  it("needs the chat server's absolute http(s) URL", () => {
+    for (const url of ['', 'chat.example.com', '/chat', 'ftp://chat.example.com', 'http://']) {
+      expect(() => new ChatClient({ url, token: 'x.y.z' }), url).toThrow(
+        expect.objectContaining({
+          code: 'bad_request',
+          message: expect.stringMatching(/^url must be an absolute http\(s\) URL, not "/),
+        }),
+      );
+    }
+    expect(() => new ChatClient({ url: undefined as unknown as string, token: 'x.y.z' })).toThrow(
+      /absolute http\(s\) URL/,
+    );
+    expect(
+      new ChatClient({ url: 'https://chat.example.com/', token: 'x.y.z' }).getState().status,
+    ).toBe('idle');
+  });
 });

@@ -8,6 +8,7 @@ import {
   deep,
   mount,
   serverUrl,
+  token,
   uid,
   waitFor,
 } from '../../test/helpers.js';
@@ -142,6 +143,29 @@ describe('chat-widget: render', () => {
     const time = await waitFor(() => deep(w, '[part~="message"] time'), 'message shown');
     const expected = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
     assertEqual(time.textContent, expected.format(new Date(time.getAttribute('datetime')!)));
+  });
+
+  it('shows a server-url that is not an absolute http(s) URL inside the widget and fires chat-error', async () => {
+    const w = document.createElement('chat-widget') as ChatWidget;
+    const errors: string[] = [];
+    w.addEventListener('chat-error', (e) => errors.push(e.detail.error.message));
+    w.mode = 'inline';
+    w.serverUrl = 'chat.example.com';
+    w.token = 'x.y.z';
+    document.body.append(w);
+    try {
+      const banner = await waitFor(() => deep(w, '[part="banner"][role="alert"]'), 'error banner');
+      assert(/reach the chat server/.test(banner.textContent!), banner.textContent!);
+      assertEqual(errors.length, 1);
+      assert(errors[0]!.includes('"chat.example.com"'), errors[0]);
+      // Fixed, it connects.
+      w.serverUrl = await serverUrl();
+      w.token = await token(uid('fixed'));
+      await waitFor(() => w.chat.ready, 'ready');
+      assert(!deep(w, '[part="banner"][role="alert"]'), 'error banner gone');
+    } finally {
+      w.remove();
+    }
   });
 
   it('keeps its default strings, and says why, when the strings attribute is not a JSON object', async () => {

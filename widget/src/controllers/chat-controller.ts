@@ -69,15 +69,25 @@ export class ChatController implements ReactiveController {
     host.addController(this);
   }
 
-  /** Switches to a client built from `options` (owned: connected and closed here) or a given one. */
+  /**
+   * Switches to a client built from `options` (owned: connected and closed here) or a given one.
+   * Options that no client can be built from (a `url` that is not an absolute http(s) URL) leave
+   * no client, and the failure shows.
+   */
   use(source: ChatClientLike | ChatClientOptions | null): void {
     this.detach();
     if (this.owned) this.client?.disconnect();
     this.owned = !!source && !('subscribe' in source);
-    this.client = source && 'subscribe' in source ? source : source ? new ChatClient(source) : null;
     this.state = null;
     this.error = null;
     this.ready = false;
+    try {
+      this.client =
+        source && 'subscribe' in source ? source : source ? new ChatClient(source) : null;
+    } catch (error) {
+      this.client = null;
+      this.fail(error);
+    }
     if (this.attached) this.attach();
     this.host.requestUpdate();
   }
