@@ -13,8 +13,9 @@ function formatter<F extends Intl.DateTimeFormat | Intl.RelativeTimeFormat>(
   if (!format) {
     try {
       format = make(locale);
-    } catch {
-      // A malformed `locale` (a RangeError): the browser's own, rather than no times at all.
+    } catch (error) {
+      // A malformed `locale`: the browser's own, rather than no times at all.
+      if (!(error instanceof RangeError)) throw error;
       format = make(undefined);
     }
     formatters.set(key, format);
