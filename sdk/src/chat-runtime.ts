@@ -106,17 +106,28 @@ export class ChatRuntime {
     connecting.catch(() => undefined);
     this.setStatus('connecting');
     this.sync.start();
-    this.ready ??= this.prepare(connecting);
-    this.ready.then(
+    // With a token in hand (a fixed `token`), the socket and the list's request go out within
+    // this call, not after the caller's task (a widget's first render); the outbox loads beside
+    // them and sends nothing until it has (Outbox.load).
+    const early = this.ready ? null : this.tokens.usable;
+    if (early !== null) {
+      this.connection.start();
+      this.sync.prefetch();
+      this.ready = this.loaded(this.identify(early));
+    }
+    const ready = (this.ready ??= this.prepare(connecting));
+    ready.then(
       () => {
-        if (this.connecting !== connecting) return;
+        if (early !== null || this.connecting !== connecting) return;
         this.connection.start();
         this.sync.prefetch();
       },
       (error: unknown) => {
         const err = ChatError.from(error, 'unauthorized');
         if (err.code === 'cancelled') return; // stop() already settled everything
-        this.ready = null;
+        if (this.ready === ready) this.ready = null;
+        if (this.connecting !== connecting) return; // stopped, or started again, meanwhile
+        this.connection.stop(); // started early, before the outbox's storage failed
         this.fail(err, true);
         this.setStatus('error');
       },
@@ -215,7 +226,28 @@ export class ChatRuntime {
   }
 
   private async prepare(connecting: Promise<void>): Promise<MessageSender> {
-    const token = await this.firstToken(connecting);
+    return this.loaded(this.identify(await this.firstToken(connecting)));
+  }
+
+  /**
+   * The sender once its outbox has been read from storage.
+   *
+   * @throws {ChatError} `internal` when the storage cannot be read.
+   */
+  private async loaded(sender: MessageSender): Promise<MessageSender> {
+    try {
+      await sender.load();
+    } catch (error) {
+      const reason = ChatError.from(error).message;
+      throw new ChatError('internal', `the outbox's storage could not be read: ${reason}`, {
+        cause: error,
+      });
+    }
+    return sender;
+  }
+
+  /** Names the user from the first token and builds the sender of their outbox (not loaded yet). */
+  private identify(token: string): MessageSender {
     const claims = decodeClaims(token) ?? {};
     const me: User = {
       id: claims.sub ?? '',
@@ -236,7 +268,6 @@ export class ChatRuntime {
       onPendingChange: () => this.refreshPending(),
     });
     this.sender = sender;
-    await sender.load();
     return sender;
   }
 

@@ -136,9 +136,10 @@ export class Connection {
     const generation = this.generation;
     let token: string;
     try {
+      // With a token in hand the socket opens within start() (its caller's task), not later.
       token = this.refreshFirst
         ? await this.options.tokens.refresh()
-        : await this.options.tokens.get();
+        : (this.options.tokens.usable ?? (await this.options.tokens.get()));
       this.refreshFirst = false;
     } catch (error) {
       if (generation !== this.generation) return;

@@ -50,6 +50,7 @@ export class Outbox {
   private writes: Promise<void> = Promise.resolve();
   private generation = 0;
   private started = false;
+  private loaded = false;
 
   constructor(private readonly deps: OutboxDeps) {}
 
@@ -58,15 +59,22 @@ export class Outbox {
     return this.entries;
   }
 
-  /** Reads what a previous page or process left in storage, keeping entries already in hand. */
+  /**
+   * Reads what a previous page or process left in storage, keeping entries already in hand (after
+   * it). Nothing is sent before it is done, even once started: a conversation's entries go in the
+   * order written when the socket connects before a slow storage has answered.
+   */
   async load(): Promise<void> {
     await this.writes;
     const stored = parse(await this.deps.storage.get(this.deps.key));
     const known = new Set(this.entries.map((e) => e.clientMessageId));
     const added = stored.filter((e) => !known.has(e.clientMessageId));
-    if (added.length === 0) return;
-    this.entries = [...added, ...this.entries];
-    this.deps.onChange();
+    if (added.length > 0) {
+      this.entries = [...added, ...this.entries];
+      this.deps.onChange();
+    }
+    this.loaded = true;
+    this.kickAll();
   }
 
   add(entry: OutboxEntry): void {
@@ -107,7 +115,7 @@ export class Outbox {
       this.timers.clear(wait.timer);
       wait.resolve();
     }
-    for (const id of new Set(this.entries.map((e) => e.conversationId))) this.kick(id);
+    this.kickAll();
   }
 
   /** Stops sending and cancels every timer; entries stay in storage. */
@@ -119,8 +127,12 @@ export class Outbox {
     this.running.clear();
   }
 
+  private kickAll(): void {
+    for (const id of new Set(this.entries.map((e) => e.conversationId))) this.kick(id);
+  }
+
   private kick(conversationId: string): void {
-    if (!this.started || this.running.has(conversationId)) return;
+    if (!this.started || !this.loaded || this.running.has(conversationId)) return;
     void this.work(conversationId, this.generation);
   }
 

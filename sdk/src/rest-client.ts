@@ -25,7 +25,8 @@ export class RestClient {
    */
   async send<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const url = this.url(path, options.query);
-    let token = await this.tokens.get();
+    // With a token in hand the request goes out within this call (its caller's task), not later.
+    let token = this.tokens.usable ?? (await this.tokens.get());
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.request<T>(method, url, token, options.body);

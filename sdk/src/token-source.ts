@@ -45,11 +45,17 @@ export class TokenSource {
    * @throws {ChatError} when the provider fails.
    */
   async get(): Promise<string> {
-    if (this.token !== null) {
-      const left = msUntilExpiry(this.token);
-      if (left === null || left > 0 || !this.provider) return this.token;
-    }
-    return this.refresh();
+    return this.usable ?? this.refresh();
+  }
+
+  /**
+   * What `get()` would resolve with without asking the provider, or null when it would ask:
+   * lets a caller that has it start at once, instead of a microtask later.
+   */
+  get usable(): string | null {
+    if (this.token === null) return null;
+    const left = msUntilExpiry(this.token);
+    return left === null || left > 0 || !this.provider ? this.token : null;
   }
 
   /**

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../../reference-server/test/support.js';
 import type { TestServer } from '../../reference-server/test/support.js';
 import { ChatClient } from '../src/index.js';
+import { makeClient, recordRequests } from './helpers.js';
 
 /** Runs a fixture with tsx; resolves with its exit code and output. A hang fails the test. */
 function run(fixture: string, env: Record<string, string> = {}) {
@@ -68,5 +69,38 @@ describe('lifecycle', () => {
     expect(
       new ChatClient({ url: 'https://chat.example.com/', token: 'x.y.z' }).getState().status,
     ).toBe('idle');
+  });
+
+  it('with a token in hand, asks for the list and opens the socket within connect()', async () => {
+    // Within the call, not after the caller's task: a widget's first render does not hold them up.
+    const requests = recordRequests(server.url);
+    // The lite socket opens the platform's WebSocket (npm run test:sdk-lite); socket.io-client on
+    // Node opens its own, which this test cannot see.
+    const PlatformWebSocket = globalThis.WebSocket as typeof WebSocket | undefined;
+    let sockets = 0;
+    if (PlatformWebSocket) {
+      globalThis.WebSocket = class extends PlatformWebSocket {
+        constructor(...args: ConstructorParameters<typeof WebSocket>) {
+          super(...args);
+          sockets++;
+        }
+      };
+    }
+    const client = makeClient(server, 'early', {
+      token: server.token('early', { name: 'Early' }),
+      tokenProvider: undefined,
+    });
+    let connected: Promise<void>;
+    try {
+      connected = client.connect();
+      expect(requests.asked).toEqual([expect.stringMatching(/^\/chat\/conversations\?/)]);
+      if (PlatformWebSocket) expect(sockets).toBe(1);
+      expect(client.getState().me).toMatchObject({ id: 'early', name: 'Early' });
+    } finally {
+      requests.stop();
+      if (PlatformWebSocket) globalThis.WebSocket = PlatformWebSocket;
+    }
+    await connected;
+    expect(client.getState().status).toBe('connected');
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../../reference-server/test/support.js';
 import type { TestServer } from '../../reference-server/test/support.js';
 import { memoryStorage } from '../src/index.js';
+import type { OutboxStorage } from '../src/index.js';
 import { createConversation, makeClient, serverMessages, waitFor, windowOf } from './helpers.js';
 
 describe('the outbox across a reload', () => {
@@ -48,6 +49,64 @@ describe('the outbox across a reload', () => {
     expect(await serverMessages(server.url, server.token('alice'), conversation.id)).toHaveLength(
       3,
     );
+  });
+
+  it('sends nothing before a slow storage has answered, then what it held first', async () => {
+    const storage = memoryStorage();
+    const conversation = await createConversation(server.url, server.token('erin'), 'frank');
+    const page1 = makeClient(server, 'erin', { storage });
+    await page1.connect();
+    page1.disconnect();
+    void page1.sendMessage(conversation.id, 'one').catch(() => undefined);
+    void page1.sendMessage(conversation.id, 'two').catch(() => undefined);
+    await waitFor(() => storage.get('parley:outbox:erin') !== null, 'outbox written');
+
+    // The next page's storage answers only once told to: its socket connects first (a token in
+    // hand starts it at once), and a message sent meanwhile must still go after the older two.
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const slow: OutboxStorage = {
+      get: (key) => answered.then(() => storage.get(key)),
+      set: (key, value) => storage.set(key, value),
+      remove: (key) => storage.remove(key),
+    };
+    const page2 = makeClient(server, 'erin', {
+      storage: slow,
+      token: server.token('erin', { name: 'erin' }),
+      tokenProvider: undefined,
+    });
+    const connected = page2.connect();
+    await waitFor(() => page2.getState().status === 'connected', 'connected before the storage');
+    await connected;
+    // Sent at once if the outbox started before its storage answered: it would be the first.
+    const three = page2.sendMessage(conversation.id, 'three');
+    answer();
+    expect((await three).seq).toBe(3);
+    const stored = await serverMessages(server.url, server.token('erin'), conversation.id);
+    expect(stored.map((m) => m.content)).toEqual(['one', 'two', 'three']);
+  });
+
+  it('refuses to connect, and leaves no socket open, when the storage cannot be read', async () => {
+    const broken: OutboxStorage = {
+      get: () => Promise.reject(new Error('the database is locked')),
+      set: () => undefined,
+      remove: () => undefined,
+    };
+    const client = makeClient(server, 'gina', {
+      storage: broken,
+      token: server.token('gina', { name: 'gina' }),
+      tokenProvider: undefined,
+    });
+    const statuses: string[] = [];
+    client.on('status', (status) => statuses.push(status));
+    await expect(client.connect()).rejects.toMatchObject({
+      code: 'internal',
+      message: "the outbox's storage could not be read: the database is locked",
+    });
+    // Its socket had started beside the storage: on loopback it would be up within milliseconds.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(statuses).toEqual(['connecting', 'error']);
+    expect(client.getState().status).toBe('error');
   });
 
   it('keeps each user its own outbox on a shared storage', async () => {
