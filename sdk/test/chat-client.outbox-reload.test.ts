@@ -12,6 +12,20 @@ describe('the outbox across a reload', () => {
   });
   afterAll(() => server.close());
 
+  /** A first "page" of `user`'s that connected once, went offline and left `contents` unsent. */
+  async function leftUnsent(user: string, peer: string, contents: string[]) {
+    const storage = memoryStorage();
+    const conversation = await createConversation(server.url, server.token(user), peer);
+    const page = makeClient(server, user, { storage });
+    await page.connect();
+    page.disconnect();
+    for (const content of contents) {
+      void page.sendMessage(conversation.id, content).catch(() => undefined);
+    }
+    await waitFor(() => storage.get(`parley:outbox:${user}`) !== null, 'outbox written');
+    return { storage, conversation };
+  }
+
   it('resends what a previous page left unsent, in order, once', async () => {
     const storage = memoryStorage();
     const conversation = await createConversation(server.url, server.token('alice'), 'bob');
@@ -52,14 +66,7 @@ describe('the outbox across a reload', () => {
   });
 
   it('sends nothing before a slow storage has answered, then what it held first', async () => {
-    const storage = memoryStorage();
-    const conversation = await createConversation(server.url, server.token('erin'), 'frank');
-    const page1 = makeClient(server, 'erin', { storage });
-    await page1.connect();
-    page1.disconnect();
-    void page1.sendMessage(conversation.id, 'one').catch(() => undefined);
-    void page1.sendMessage(conversation.id, 'two').catch(() => undefined);
-    await waitFor(() => storage.get('parley:outbox:erin') !== null, 'outbox written');
+    const { storage, conversation } = await leftUnsent('erin', 'frank', ['one', 'two']);
 
     // The next page's storage answers only once told to: its socket connects first (a token in
     // hand starts it at once), and a message sent meanwhile must still go after the older two.
@@ -110,13 +117,7 @@ describe('the outbox across a reload', () => {
   });
 
   it('keeps each user its own outbox on a shared storage', async () => {
-    const storage = memoryStorage();
-    const conversation = await createConversation(server.url, server.token('carol'), 'dave');
-    const carol = makeClient(server, 'carol', { storage });
-    await carol.connect();
-    carol.disconnect();
-    void carol.sendMessage(conversation.id, 'from carol').catch(() => undefined);
-    await waitFor(() => storage.get('parley:outbox:carol') !== null, 'outbox written');
+    const { storage, conversation } = await leftUnsent('carol', 'dave', ['from carol']);
 
     const dave = makeClient(server, 'dave', { storage });
     await dave.connect();
