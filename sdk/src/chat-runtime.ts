@@ -106,9 +106,9 @@ export class ChatRuntime {
     connecting.catch(() => undefined);
     this.setStatus('connecting');
     this.sync.start();
-    // With a token in hand (a fixed `token`), the socket and the list's request go out within
-    // this call, not after the caller's task (a widget's first render); the outbox loads beside
-    // them and sends nothing until it has (Outbox.load).
+    // With a token in hand (a `token` given and not expired), the socket and the list's request
+    // go out within this call, not after the caller's task (a widget's first render); the outbox
+    // loads beside them and sends nothing until it has (Outbox.load).
     const early = this.ready ? null : this.tokens.usable;
     if (early !== null) {
       this.connection.start();
