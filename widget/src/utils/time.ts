@@ -85,7 +85,7 @@ export function clockTime(iso: string, locale: string | undefined): string {
 
 /**
  * Builds the clock-time formatter in a task of its own, after the current one. A page's first
- * `Intl.DateTimeFormat` costs 12–23 ms in Chromium (its locale data loads): paid in the first
+ * Intl object costs 12–94 ms in Chromium, by machine (its locale data loads): paid in the first
  * list's render, between the list's response and the list on screen, unless it was paid while
  * the list's request was in flight.
  */
