@@ -239,9 +239,11 @@ export class ChatRuntime {
       await sender.load();
     } catch (error) {
       const reason = ChatError.from(error).message;
-      throw new ChatError('internal', `the outbox's storage could not be read: ${reason}`, {
-        cause: error,
-      });
+      throw new ChatError(
+        'internal',
+        `the outbox's storage (the \`storage\` option) could not be read: ${reason}`,
+        { cause: error },
+      );
     }
     return sender;
   }

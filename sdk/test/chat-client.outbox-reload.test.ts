@@ -108,7 +108,8 @@ describe('the outbox across a reload', () => {
     client.on('status', (status) => statuses.push(status));
     await expect(client.connect()).rejects.toMatchObject({
       code: 'internal',
-      message: "the outbox's storage could not be read: the database is locked",
+      message:
+        "the outbox's storage (the `storage` option) could not be read: the database is locked",
     });
     // Its socket had started beside the storage: on loopback it would be up within milliseconds.
     await new Promise((resolve) => setTimeout(resolve, 300));
