@@ -139,6 +139,9 @@ absolute numbers, across machines.
   from memory. Baseline for the client: socket.io-client and lit alone, a hand-written page
   doing the same requests with \`innerHTML\`, and for the message list alone the same messages
   written as paragraphs with \`innerHTML\`.
+- Goals (issue #6): throughput's is a ratio to the relay; the others are absolute (milliseconds,
+  bytes), so the \`met\` column gives the baseline's own verdict beside ours, \`no (baseline: no)\`
+  where this machine keeps the bare stack from the goal too.
 - The server under test runs in its own process (\`bench/server-runner.ts\`, every rate limit
   off, SQLite file with WAL and \`synchronous=FULL\`); the load comes from separate processes
   (\`bench/loadgen.ts\`) with real socket.io-client connections over loopback. Latency is timed

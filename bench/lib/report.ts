@@ -7,7 +7,10 @@ export interface Row {
   /** ours / baseline, or a dash when a ratio says nothing. */
   ratio: string;
   goal: string;
-  /** `yes`, `no` or a dash when the row has no goal. */
+  /**
+   * `yes`, `no` or a dash when the row has no goal; for a goal in absolute units, followed by the
+   * baseline's own verdict (`no (baseline: no)`): the machine decides whether it can be met.
+   */
   met: string;
 }
 
@@ -28,16 +31,23 @@ export const fmt = {
 
 /**
  * A row of ours beside the baseline, both in one format (milliseconds unless told otherwise),
- * with the ratio and, when the figure is held to one, the goal and whether ours meets it.
+ * with the ratio and, when the figure is held to one, the goal and whether ours meets it (and,
+ * given `baselineMet`, whether the baseline does).
  */
 export function compareRow(
   scenario: string,
   metric: string,
   ours: number,
   base: number,
-  options: { format?: (v: number) => string; goal?: string; met?: boolean } = {},
+  options: {
+    format?: (v: number) => string;
+    goal?: string;
+    met?: boolean;
+    baselineMet?: boolean;
+  } = {},
 ): Row {
   const format = options.format ?? fmt.ms;
+  const verdict = (met: boolean): string => (met ? 'yes' : 'no');
   return {
     scenario,
     metric,
@@ -45,7 +55,11 @@ export function compareRow(
     baseline: format(base),
     ratio: fmt.ratio(ours, base),
     goal: options.goal ?? '',
-    met: options.met === undefined ? '—' : options.met ? 'yes' : 'no',
+    met:
+      options.met === undefined
+        ? '—'
+        : verdict(options.met) +
+          (options.baselineMet === undefined ? '' : ` (baseline: ${verdict(options.baselineMet)})`),
   };
 }
 

@@ -117,6 +117,7 @@ export async function connectionsScenario(options: RunOptions): Promise<Scenario
         format: fmt.kb,
         goal: '≤ 8 KB',
         met: ours.heapPer <= 8 * 1024,
+        baselineMet: base.heapPer <= 8 * 1024,
       }),
       compareRow(s, 'server RSS per connection', ours.rssPer, base.rssPer, { format: fmt.kb }),
       compareRow(s, 'time to connect all, s', ours.ms / 1000, base.ms / 1000, {

@@ -324,16 +324,19 @@ export async function latencyScenario(options: RunOptions): Promise<ScenarioResu
     const ours = summarize('parley');
     const base = summarize('relay');
     const s = `2. latency (${fmt.int(users)} users, ${fmt.int(rate)} msg/s open loop, ${seconds} s in ${rounds} turns)`;
-    const goal = rate >= 5000 && !options.quick;
+    // The goal is absolute, so the relay's own verdict goes beside ours: on a machine where the
+    // relay misses it, no server built on this stack would meet it.
+    const goal = (run: typeof ours) =>
+      rate >= 5000 && !options.quick
+        ? {
+            goal: '≤ 5 ms',
+            met: run.receipt.p99 <= 5 && run.lost === 0,
+            baselineMet: base.receipt.p99 <= 5 && base.lost === 0,
+          }
+        : {};
     rows.push(
       compareRow(s, 'send→receive p50 ms', ours.receipt.p50, base.receipt.p50),
-      compareRow(
-        s,
-        'send→receive p99 ms',
-        ours.receipt.p99,
-        base.receipt.p99,
-        goal ? { goal: '≤ 5 ms', met: ours.receipt.p99 <= 5 && ours.lost === 0 } : {},
-      ),
+      compareRow(s, 'send→receive p99 ms', ours.receipt.p99, base.receipt.p99, goal(ours)),
       compareRow(s, 'send→receive p99.9 ms', ours.receipt.p999, base.receipt.p999),
       compareRow(s, 'send→receive max ms', ours.receipt.max, base.receipt.max),
     );
@@ -342,7 +345,13 @@ export async function latencyScenario(options: RunOptions): Promise<ScenarioResu
       const label = 'with synchronous=NORMAL (no fsync per commit)';
       rows.push(
         compareRow(s, `send→receive p50 ms ${label}`, normal.receipt.p50, base.receipt.p50),
-        compareRow(s, `send→receive p99 ms ${label}`, normal.receipt.p99, base.receipt.p99),
+        compareRow(
+          s,
+          `send→receive p99 ms ${label}`,
+          normal.receipt.p99,
+          base.receipt.p99,
+          goal(normal),
+        ),
       );
     }
     notes.push(
