@@ -323,6 +323,11 @@ export async function latencyScenario(options: RunOptions): Promise<ScenarioResu
     };
     const ours = summarize('parley');
     const base = summarize('relay');
+    // Each turn's own p99, so that a reader sees how far one figure moves within the run.
+    const byTurn = (kind: Kind): string =>
+      runs[kind]
+        .map((m) => fmt.ms(percentiles(merge(m.results.map((x) => x.receipt))).p99))
+        .join(' / ');
     const s = `2. latency (${fmt.int(users)} users, ${fmt.int(rate)} msg/s open loop, ${seconds} s in ${rounds} turns)`;
     // The goal is absolute, so the relay's own verdict goes beside ours: on a machine where the
     // relay misses it, no server built on this stack would meet it.
@@ -360,6 +365,9 @@ export async function latencyScenario(options: RunOptions): Promise<ScenarioResu
         (normal
           ? `Parley with synchronous=NORMAL: ${fmt.int(normal.lost)} of ${fmt.int(normal.sent)} not received, server CPU ${normal.serverCpu}. `
           : '') +
+        `Send→receive p99 by turn, ms: Parley ${byTurn('parley')}, relay ${byTurn('relay')}` +
+        (normal ? `, NORMAL ${byTurn('normal')}` : '') +
+        '. ' +
         `Server CPU ${ours.serverCpu} (Parley), ${base.serverCpu} (relay); server main thread busy ${ours.mainBusy} / ${base.mainBusy} (event-loop utilization); ` +
         loopDelayNote(ours.m, base.m) +
         threadsNote(ours.m, base.m) +
