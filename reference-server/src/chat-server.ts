@@ -104,11 +104,15 @@ export async function createChatServer(options: ChatServerOptions = {}): Promise
     demo: config.demo ? { secret: config.jwt.secret!, examplesDir: config.examplesDir } : undefined,
     widgetBundlePath: config.widgetBundlePath,
     bodyLimit: `${config.bodyLimitBytes}b`,
+    storageFailure: () => store.failure?.() ?? null,
   });
   serve(app);
-  if (config.demo) await seedDemoUsers(service);
 
   try {
+    // A file database is written by a thread of its own, which opens it after this point: a server
+    // that could store nothing must not start (its first sends would be refused, /health fine).
+    await store.ready?.();
+    if (config.demo) await seedDemoUsers(service);
     await listen(httpServer, config.port, config.host);
   } catch (error) {
     stopSocketHandlers();

@@ -28,6 +28,8 @@ export interface AppOptions {
   demo?: { secret: string; examplesDir: string };
   widgetBundlePath: string;
   bodyLimit: string;
+  /** Why the store can take no more writes, for good; null while it can (`GET /health`). */
+  storageFailure: () => Error | null;
 }
 
 function requestLog(logger: Logger): RequestHandler {
@@ -69,8 +71,19 @@ export function createApp(options: AppOptions): Express {
   );
   app.use(requestLog(logger));
 
+  // For load balancers and supervisors: a server that can store nothing more answers 500, so
+  // that it is taken out of rotation and restarted.
   app.get('/health', (_req, res) => {
     res.setHeader('Access-Control-Allow-Origin', '*');
+    const failure = options.storageFailure();
+    if (failure) {
+      res.status(500).json({
+        ok: false,
+        version: options.version,
+        error: { code: 'internal', message: failure.message },
+      });
+      return;
+    }
     res.json({ ok: true, version: options.version });
   });
   app.get('/widget/chat-widget.js', (_req, res) => {

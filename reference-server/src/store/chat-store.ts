@@ -116,6 +116,18 @@ export interface ChatStore {
     connectionsOnly: boolean,
   ): Promise<UserRecord[]>;
 
+  /**
+   * Resolves once the store can take writes, and rejects when it never will (a file database's
+   * writer thread could not open it). `createChatServer()` waits for it before it listens.
+   * Optional: a store without it is taken as ready.
+   */
+  ready?(): Promise<void>;
+  /**
+   * Why the store can take no more writes, once that is for good (its writer thread ended); null
+   * while it can. `GET /health` answers 500 with it. Optional: a store without it is healthy.
+   */
+  failure?(): Error | null;
+
   /** Waits for every write already accepted to commit, then closes. */
   close(): Promise<void>;
 }

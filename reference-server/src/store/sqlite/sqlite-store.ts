@@ -36,10 +36,13 @@ export interface SqliteStoreOptions {
   /** `full` (default): an ack survives power loss. `normal`: survives a process crash only. */
   synchronous?: 'full' | 'normal';
   /**
-   * Told about each migration applied at open, and warned if the checkpointer thread fails (a
-   * pino logger fits); silent without one.
+   * Told about each migration applied at open, warned if the checkpointer thread fails and told
+   * the error if the writer thread ends (a pino logger fits); silent without one.
    */
-  log?: MigrationLog & { warn?(details: object, message: string): void };
+  log?: MigrationLog & {
+    warn?(details: object, message: string): void;
+    error?(details: object, message: string): void;
+  };
 }
 
 const now = (): string => new Date().toISOString();
@@ -161,6 +164,7 @@ export class SqliteStore implements ChatStore {
             path: options.path,
             synchronous: options.synchronous ?? 'full',
             warn: options.log?.warn?.bind(options.log),
+            error: options.log?.error?.bind(options.log),
           });
   }
 
@@ -325,6 +329,14 @@ export class SqliteStore implements ChatStore {
       return this.stmt.searchConnections.all(userId, pattern, limit);
     }
     return this.stmt.searchUsers.all(userId, pattern, limit);
+  }
+
+  ready(): Promise<void> {
+    return this.writes.ready();
+  }
+
+  failure(): Error | null {
+    return this.writes.failure();
   }
 
   async close(): Promise<void> {

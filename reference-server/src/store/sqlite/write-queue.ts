@@ -13,6 +13,10 @@ import { fromWireOutcomes, toWireOps } from './writer-wire.js';
 interface WriteBackend {
   /** Each op's outcome (a failed transaction fails its ops); rejects only if the writer is gone. */
   write(ops: WriteOp[]): Promise<WriteOutcome[]>;
+  /** Resolves once the writer can write; rejects if it never will. */
+  ready(): Promise<void>;
+  /** Why nothing more can be written, once the writer is gone for good; null until then. */
+  failure(): Error | null;
   close(): Promise<void>;
 }
 
@@ -21,6 +25,8 @@ export interface WriterThreadOptions {
   synchronous: 'full' | 'normal';
   /** Told when the checkpointer thread fails (the writer's own checkpoints take over). */
   warn?: (details: object, message: string) => void;
+  /** Told once when the writer thread fails or ends: from then on every write is refused. */
+  error?: (details: object, message: string) => void;
 }
 
 interface Pending {
@@ -54,6 +60,8 @@ export class WriteQueue {
   static inProcess(writer: SqliteWriter): WriteQueue {
     return new WriteQueue({
       write: (ops) => Promise.resolve(writer.write(ops)),
+      ready: () => Promise.resolve(),
+      failure: () => null,
       close: () => Promise.resolve(),
     });
   }
@@ -61,6 +69,16 @@ export class WriteQueue {
   /** Writes on a worker thread with a connection of its own to the file, beside a checkpointer. */
   static onThread(options: WriterThreadOptions): WriteQueue {
     return new WriteQueue(new WriterThread(options));
+  }
+
+  /** Resolves once writes can be taken (a writer thread has opened the file); rejects if never. */
+  ready(): Promise<void> {
+    return this.backend.ready();
+  }
+
+  /** Why every write is refused, once the writer is gone for good; null while it writes. */
+  failure(): Error | null {
+    return this.backend.failure();
   }
 
   submit<K extends WriteOp['kind']>(op: WriteOp & { kind: K }): Promise<WriteResults[K]> {
@@ -160,14 +178,15 @@ class WriterThread implements WriteBackend {
     number,
     { ops: WriteOp[]; resolve: (o: WriteOutcome[]) => void; reject: (e: unknown) => void }
   >();
-  private readonly ready: Promise<void>;
+  private readonly started: Promise<void>;
   private readonly exited: Promise<void>;
   private nextId = 1;
   private inFlight = 0;
   /** Set once the thread failed or ended: every later write is refused with it. */
   private dead: ChatServerError | null = null;
+  private closing = false;
 
-  constructor({ path, synchronous, warn }: WriterThreadOptions) {
+  constructor({ path, synchronous, warn, error }: WriterThreadOptions) {
     const restartRequest = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
     this.worker = startWriterThread({ role: 'writer', path, synchronous, restartRequest });
     this.worker.unref();
@@ -177,12 +196,12 @@ class WriterThread implements WriteBackend {
     );
     let started: () => void = () => undefined;
     let failedToStart: (error: unknown) => void = () => undefined;
-    this.ready = new Promise((resolve, reject) => {
+    this.started = new Promise((resolve, reject) => {
       started = resolve;
       failedToStart = reject;
     });
     // Nobody may be waiting yet; the rejection is seen by the first write.
-    this.ready.catch(() => undefined);
+    this.started.catch(() => undefined);
     this.worker.on('message', (reply: WriterReply | 'ready') => {
       if (reply === 'ready') {
         started();
@@ -196,11 +215,15 @@ class WriterThread implements WriteBackend {
     // Not restarted in-process: whether its last batch committed is unknown, so that batch is
     // refused (the SDK retries it and the server deduplicates), and so is every later write.
     const die = (reason: string, cause?: Error): void => {
-      this.dead ??= new ChatServerError(
-        'internal',
-        `Storage unavailable (${reason}): nothing more can be stored; restart the server`,
-        { cause },
-      );
+      if (!this.dead) {
+        this.dead = new ChatServerError(
+          'internal',
+          `Storage unavailable (${reason}): nothing more can be stored; restart the server`,
+          { cause },
+        );
+        // Not at a close, which ends the thread on purpose.
+        if (!this.closing) error?.({ err: cause ?? this.dead }, this.dead.message);
+      }
       failedToStart(this.dead);
       for (const waiter of this.pending.values()) waiter.reject(this.dead);
       this.pending.clear();
@@ -222,7 +245,7 @@ class WriterThread implements WriteBackend {
     this.inFlight++;
     this.worker.ref();
     try {
-      await this.ready;
+      await this.started;
       if (this.dead) throw this.dead;
       const id = this.nextId++;
       return await new Promise<WriteOutcome[]>((resolve, reject) => {
@@ -234,7 +257,16 @@ class WriterThread implements WriteBackend {
     }
   }
 
+  ready(): Promise<void> {
+    return this.started;
+  }
+
+  failure(): Error | null {
+    return this.dead;
+  }
+
   async close(): Promise<void> {
+    this.closing = true;
     await this.checkpointer.close();
     if (this.dead) return;
     this.worker.ref();
