@@ -257,8 +257,15 @@ class WriterThread implements WriteBackend {
     }
   }
 
-  ready(): Promise<void> {
-    return this.started;
+  async ready(): Promise<void> {
+    // Held while someone waits for the start, as a write is: the process must not end meanwhile.
+    this.inFlight++;
+    this.worker.ref();
+    try {
+      await this.started;
+    } finally {
+      if (--this.inFlight === 0) this.worker.unref();
+    }
   }
 
   failure(): Error | null {
