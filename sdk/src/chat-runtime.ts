@@ -111,16 +111,13 @@ export class ChatRuntime {
     // loads beside them and sends nothing until it has (Outbox.load).
     const early = this.ready ? null : this.tokens.usable;
     if (early !== null) {
-      this.connection.start();
-      this.sync.prefetch();
+      this.startNetwork();
       this.ready = this.loaded(this.identify(early));
     }
     const ready = (this.ready ??= this.prepare(connecting));
     ready.then(
       () => {
-        if (early !== null || this.connecting !== connecting) return;
-        this.connection.start();
-        this.sync.prefetch();
+        if (early === null && this.connecting === connecting) this.startNetwork();
       },
       (error: unknown) => {
         const err = ChatError.from(error, 'unauthorized');
@@ -223,6 +220,12 @@ export class ChatRuntime {
         await this.timers.sleep(this.retryDelay(attempt));
       }
     }
+  }
+
+  /** Opens the socket and asks for the first page of the list beside it. */
+  private startNetwork(): void {
+    this.connection.start();
+    this.sync.prefetch();
   }
 
   private async prepare(connecting: Promise<void>): Promise<MessageSender> {

@@ -77,11 +77,12 @@ export function createApp(options: AppOptions): Express {
     res.setHeader('Access-Control-Allow-Origin', '*');
     const failure = options.storageFailure();
     if (failure) {
-      res.status(500).json({
-        ok: false,
-        version: options.version,
-        error: { code: 'internal', message: failure.message },
-      });
+      // A store of one's own may report a plain Error: its message is the reason all the same.
+      const error =
+        failure instanceof ChatServerError
+          ? failure
+          : new ChatServerError('internal', failure.message, { cause: failure });
+      res.status(error.status).json({ ok: false, version: options.version, error: error.toBody() });
       return;
     }
     res.json({ ok: true, version: options.version });

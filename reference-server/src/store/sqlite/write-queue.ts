@@ -213,8 +213,18 @@ class WriterThread implements WriteBackend {
       waiter.resolve(fromWireOutcomes(waiter.ops, reply.outcomes));
     });
     // Not restarted in-process: whether its last batch committed is unknown, so that batch is
-    // refused (the SDK retries it and the server deduplicates), and so is every later write.
-    const die = (reason: string, cause?: Error): void => {
+    // refused (the SDK retries it and the server deduplicates), and so is every later write. A
+    // start that fails says what to check instead (`ready()`; a write still gets `dead`).
+    const die = (reason: string, cause?: unknown): void => {
+      failedToStart(
+        new ChatServerError(
+          'internal',
+          `Storage unavailable (${reason}): the server cannot start; make sure the database ` +
+            `at ${path} exists and can be written, or pass another path with --db <path> ` +
+            '(CHAT_DB_PATH)',
+          { cause },
+        ),
+      );
       if (!this.dead) {
         this.dead = new ChatServerError(
           'internal',
@@ -224,13 +234,16 @@ class WriterThread implements WriteBackend {
         // Not at a close, which ends the thread on purpose.
         if (!this.closing) error?.({ err: cause ?? this.dead }, this.dead.message);
       }
-      failedToStart(this.dead);
       for (const waiter of this.pending.values()) waiter.reject(this.dead);
       this.pending.clear();
     };
-    this.worker.on('error', (error) =>
-      die(`the SQLite writer thread failed: ${error.message}`, error),
-    );
+    this.worker.on('error', (failure: unknown) => {
+      // SQLite's own errors (SqliteError) cross the thread as plain objects: a code, no message.
+      const { message, code } = (failure ?? {}) as { message?: unknown; code?: unknown };
+      const what =
+        typeof message === 'string' ? message : typeof code === 'string' ? code : String(failure);
+      die(`the SQLite writer thread failed: ${what}`, failure);
+    });
     this.exited = new Promise((resolve) => {
       this.worker.once('exit', (code) => {
         die(`the SQLite writer thread ended with exit code ${code}`);
@@ -239,30 +252,32 @@ class WriterThread implements WriteBackend {
     });
   }
 
-  async write(ops: WriteOp[]): Promise<WriteOutcome[]> {
-    // Held while a batch is out (or waits for the start): the process must not end with writes
-    // unanswered. Idle, the thread must not keep it alive.
-    this.inFlight++;
-    this.worker.ref();
-    try {
-      await this.started;
+  write(ops: WriteOp[]): Promise<WriteOutcome[]> {
+    return this.held(async () => {
+      // A thread that never started has set `dead` too: a write is refused with that.
+      await this.started.catch(() => undefined);
       if (this.dead) throw this.dead;
       const id = this.nextId++;
-      return await new Promise<WriteOutcome[]>((resolve, reject) => {
+      return new Promise<WriteOutcome[]>((resolve, reject) => {
         this.pending.set(id, { ops, resolve, reject });
         this.worker.postMessage({ id, ops: toWireOps(ops) } satisfies WriterRequest);
       });
-    } finally {
-      if (--this.inFlight === 0) this.worker.unref();
-    }
+    });
   }
 
-  async ready(): Promise<void> {
-    // Held while someone waits for the start, as a write is: the process must not end meanwhile.
+  ready(): Promise<void> {
+    return this.held(() => this.started);
+  }
+
+  /**
+   * Runs `work` with the thread held: the process must not end while a batch is out or someone
+   * waits for the start. Idle, the thread must not keep it alive.
+   */
+  private async held<T>(work: () => Promise<T>): Promise<T> {
     this.inFlight++;
     this.worker.ref();
     try {
-      await this.started;
+      return await work();
     } finally {
       if (--this.inFlight === 0) this.worker.unref();
     }
