@@ -224,6 +224,15 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
   const normal = summarize('normal');
   const s = `1. throughput (${pairCount} pairs, window 4, ${seconds} s in ${rounds} turns)`;
   const ratio = ours.perSecond / base.perSecond;
+  // Each turn's own rate and ratio (a Parley turn over the relay's turn right after it), so that a
+  // reader sees how far the verdict moves within one run on a machine whose speed drifts.
+  const turnRate = (m: Measured<ThroughputResult>): number =>
+    (m.results.reduce((sum, r) => sum + r.delivered, 0) * 1000) /
+    m.results.reduce((sum, r) => sum + r.wallMs, 0);
+  const byTurn = (kind: Kind): string => runs[kind].map((m) => fmt.int(turnRate(m))).join(' / ');
+  const ratioByTurn = runs.parley
+    .map((m, i) => `${(turnRate(m) / turnRate(runs.relay[i]!)).toFixed(2)}x`)
+    .join(' / ');
   return {
     rows: [
       compareRow(s, 'delivered messages/s', ours.perSecond, base.perSecond, {
@@ -265,6 +274,8 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
         threadsNote(ours.m, base.m, normal.m) +
         `generator CPU ${ours.genCpu} (Parley run), ${base.genCpu} (relay run), ${normal.genCpu} (NORMAL run). ` +
         `Refused sends: ${ours.errors} (Parley), ${base.errors} (relay). ` +
+        `Delivered messages/s by turn: Parley ${byTurn('parley')}, relay ${byTurn('relay')}, NORMAL ${byTurn('normal')}; ` +
+        `Parley over the relay by turn ${ratioByTurn}. ` +
         'Where the server and the generator keep every core busy (the relay does, on two cores), ' +
         'delivered messages/s can be at most the cores over the server + generator CPU a message ' +
         "takes: the inverse of that row's ratio bounds the throughput ratio on such a machine.",
