@@ -194,14 +194,17 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
     rounds,
     (kind, targets) => measure(kind, targets, pairs, 'throughput', args),
   );
+  // Delivered messages a second over the generators' own wall time: of a turn, or of all of them.
+  const rate = (m: Measured<ThroughputResult>): number =>
+    (m.results.reduce((sum, r) => sum + r.delivered, 0) * 1000) /
+    m.results.reduce((sum, r) => sum + r.wallMs, 0);
   const summarize = (kind: Kind) => {
     const m = total(runs[kind]);
     const wall = m.results.reduce((s, r) => s + r.wallMs, 0);
-    const delivered = m.results.reduce((s, r) => s + r.delivered, 0);
     const errors = m.results.reduce((s, r) => s + r.errors, 0);
     const duplicates = m.results.reduce((s, r) => s + r.duplicates, 0);
     if (duplicates > 0) throw new Error(`${kind}: ${duplicates} sends were acked as duplicates`);
-    const perSecond = (delivered * 1000) / wall;
+    const perSecond = rate(m);
     const genCpuMs = m.results.reduce((s, r) => s + r.cpuMs, 0);
     // Cores busy (CPU time over wall time) over messages a second: µs of CPU per message.
     const perMessageUs = (cpuMs: number): number => (cpuMs / m.wallMs / perSecond) * 1e6;
@@ -226,12 +229,9 @@ export async function throughputScenario(options: RunOptions): Promise<ScenarioR
   const ratio = ours.perSecond / base.perSecond;
   // Each turn's own rate and ratio (a Parley turn over the relay's turn right after it), so that a
   // reader sees how far the verdict moves within one run on a machine whose speed drifts.
-  const turnRate = (m: Measured<ThroughputResult>): number =>
-    (m.results.reduce((sum, r) => sum + r.delivered, 0) * 1000) /
-    m.results.reduce((sum, r) => sum + r.wallMs, 0);
-  const byTurn = (kind: Kind): string => runs[kind].map((m) => fmt.int(turnRate(m))).join(' / ');
+  const byTurn = (kind: Kind): string => runs[kind].map((m) => fmt.int(rate(m))).join(' / ');
   const ratioByTurn = runs.parley
-    .map((m, i) => `${(turnRate(m) / turnRate(runs.relay[i]!)).toFixed(2)}x`)
+    .map((m, i) => `${(rate(m) / rate(runs.relay[i]!)).toFixed(2)}x`)
     .join(' / ');
   return {
     rows: [

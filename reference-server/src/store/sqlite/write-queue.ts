@@ -179,6 +179,8 @@ class WriterThread implements WriteBackend {
     { ops: WriteOp[]; resolve: (o: WriteOutcome[]) => void; reject: (e: unknown) => void }
   >();
   private readonly started: Promise<void>;
+  /** `started`, settled either way: what a write waits for (a failed start has set `dead`). */
+  private readonly settled: Promise<void>;
   private readonly exited: Promise<void>;
   private nextId = 1;
   private inFlight = 0;
@@ -200,8 +202,8 @@ class WriterThread implements WriteBackend {
       started = resolve;
       failedToStart = reject;
     });
-    // Nobody may be waiting yet; the rejection is seen by the first write.
-    this.started.catch(() => undefined);
+    // Nobody may be waiting yet; the rejection is seen by the first write, through `dead`.
+    this.settled = this.started.catch(() => undefined);
     this.worker.on('message', (reply: WriterReply | 'ready') => {
       if (reply === 'ready') {
         started();
@@ -255,7 +257,7 @@ class WriterThread implements WriteBackend {
   write(ops: WriteOp[]): Promise<WriteOutcome[]> {
     return this.held(async () => {
       // A thread that never started has set `dead` too: a write is refused with that.
-      await this.started.catch(() => undefined);
+      await this.settled;
       if (this.dead) throw this.dead;
       const id = this.nextId++;
       return new Promise<WriteOutcome[]>((resolve, reject) => {
