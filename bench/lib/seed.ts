@@ -44,11 +44,11 @@ export async function seed(path: string, spec: SeedSpec): Promise<void> {
   const insertConversation = db.prepare(`
     INSERT INTO conversations (id, participant1Id, participant2Id, participant1LastReadSeq,
       participant2LastReadSeq, lastSeq, lastMessageId, lastMessageAt, activityAt, createdAt, updatedAt,
-      participant1Unread, participant2Unread)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      participant1Unread, participant2Unread, lastRowid)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const insertMessage = db.prepare(`
     INSERT INTO messages (id, conversationId, senderId, content, seq, clientMessageId, isRead,
-      readAt, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      readAt, createdAt, updatedAt, prevRowid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const iso = (ms: number): string => new Date(ms).toISOString();
   const start = iso(BASE_TIME);
   db.transaction(() => {
@@ -66,6 +66,8 @@ export async function seed(path: string, spec: SeedSpec): Promise<void> {
       const t0 = BASE_TIME + c * 60_000;
       let lastId: string | null = null;
       let lastAt: string | null = null;
+      // Each message points at the one before it in its conversation (the store's chain.ts).
+      let lastRowid: number | null = null;
       const unread = { a: 0, b: 0 };
       for (let seq = 1; seq <= conv.messages; seq++) {
         const fromA = seq % 2 === 1;
@@ -75,7 +77,7 @@ export async function seed(path: string, spec: SeedSpec): Promise<void> {
         lastAt = at;
         const read = seq <= readerCursor;
         if (!read) unread[fromA ? 'b' : 'a']++;
-        insertMessage.run(
+        const { lastInsertRowid } = insertMessage.run(
           lastId,
           id,
           fromA ? conv.a : conv.b,
@@ -86,7 +88,9 @@ export async function seed(path: string, spec: SeedSpec): Promise<void> {
           read ? at : null,
           at,
           at,
+          lastRowid,
         );
+        lastRowid = Number(lastInsertRowid);
       }
       const created = iso(t0);
       insertConversation.run(
@@ -103,6 +107,7 @@ export async function seed(path: string, spec: SeedSpec): Promise<void> {
         lastAt ?? created,
         p1 === conv.a ? unread.a : unread.b,
         p1 === conv.a ? unread.b : unread.a,
+        lastRowid,
       );
     }
   });

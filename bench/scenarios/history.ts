@@ -94,7 +94,7 @@ export async function historyScenario(options: RunOptions): Promise<ScenarioResu
   const path = join(
     tmpdir(),
     'parley-bench-cache',
-    `history-${options.quick ? 'quick' : 'full'}-v2.db`,
+    `history-${options.quick ? 'quick' : 'full'}-v3.db`,
   );
   const t0 = performance.now();
   const seeded = await seedCached(path, spec);

@@ -4,6 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import {
+  ANCHOR_SQL,
+  COUNT_ABOVE_SQL,
+  MARK_READ_SQL,
+  PAGE_SQL,
+  SEQ_STRIDE,
+} from '../src/store/sqlite/chain.js';
 import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import {
@@ -86,7 +93,7 @@ describe('SQLite store', () => {
     const { lines: logged, log } = recordingLog();
     const first = new SqliteStore({ path, log });
     // A new file: one line for the whole schema, not one per migration.
-    expect(logged).toEqual([[{ version: 3 }, 'created database schema']]);
+    expect(logged).toEqual([[{ version: 4 }, 'created database schema']]);
     const { conversation } = await first.getOrCreateConversation('a', 'b');
     await first.appendMessage({
       conversationId: conversation.id,
@@ -98,7 +105,7 @@ describe('SQLite store', () => {
     const second = new SqliteStore({ path, log });
     expect(logged).toHaveLength(1); // nothing left to apply
     const versions = second.db.prepare('SELECT version FROM schema_migrations').all();
-    expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }]);
+    expect(versions).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
     expect((await second.listMessages(conversation.id, { limit: 10 })).messages).toHaveLength(1);
     expect(second.db.pragma('journal_mode', { simple: true })).toBe('wal');
     // Writes run on the writer thread's own connection, with FULL: COMMIT returns after fsync.
@@ -145,8 +152,10 @@ describe('SQLite store', () => {
       [{ migration: 2, name: 'unread counters on conversations' }, 'applied database migration'],
       [{ migration: 3, name: 'retry index led by clientMessageId' }, 'applying database migration'],
       [{ migration: 3, name: 'retry index led by clientMessageId' }, 'applied database migration'],
+      [{ migration: 4, name: 'messages chained by conversation' }, 'applying database migration'],
+      [{ migration: 4, name: 'messages chained by conversation' }, 'applied database migration'],
     ]);
-    expect(logged.filter(([details]) => typeof details.ms === 'number')).toHaveLength(2);
+    expect(logged.filter(([details]) => typeof details.ms === 'number')).toHaveLength(3);
     expect(await store.unreadCounts('a')).toEqual({ c1: 2 }); // 4 and 5
     expect(await store.unreadCounts('b')).toEqual({ c1: 1 }); // 6
     const indexes = store.db
@@ -154,6 +163,22 @@ describe('SQLite store', () => {
       .all()
       .map((row) => row.name);
     expect(indexes).not.toContain('messages_sender_seq');
+    // Version 4 chained the messages (each to the one before it) in place of the seq index.
+    expect(indexes).not.toContain('messages_conversation_seq');
+    const chain = store.db
+      .prepare<[], { seq: number; prevSeq: number | null }>(
+        `SELECT m.seq, p.seq AS prevSeq FROM messages m LEFT JOIN messages p ON p.rowid = m.prevRowid
+         ORDER BY m.seq`,
+      )
+      .all();
+    expect(chain).toEqual(
+      [1, 2, 3, 4, 5, 6].map((seq) => ({ seq, prevSeq: seq > 1 ? seq - 1 : null })),
+    );
+    expect((await store.listMessages('c1', { limit: 3 })).messages.map((m) => m.id)).toEqual([
+      'm4',
+      'm5',
+      'm6',
+    ]);
     // Version 3 rebuilt the retry index in another column order: a retry is still a no-op.
     const retried = await store.appendMessage({
       conversationId: 'c1',
@@ -172,26 +197,71 @@ describe('SQLite store', () => {
     await store.close();
   });
 
+  it('finds every page of a long conversation by walking its chain, across its indexed seqs', async () => {
+    const store = new SqliteStore({ path: ':memory:' });
+    const long = (await store.getOrCreateConversation('a', 'b')).conversation.id;
+    const other = (await store.getOrCreateConversation('a', 'c')).conversation.id;
+    // Interleaved with another conversation's sends, in batches of three (one COMMIT each), so
+    // that neither's messages sit side by side; b sends every third message of the long one.
+    const total = 3 * SEQ_STRIDE + 5;
+    for (let i = 1; i <= total; i += 3) {
+      const sends = [i, i + 1, i + 2].filter((n) => n <= total);
+      await Promise.all(
+        sends.flatMap((n) => [
+          sendTo(store, long, n % 3 === 0 ? 'b' : 'a', `l${n}`),
+          sendTo(store, other, 'c', `o${n}`),
+        ]),
+      );
+    }
+    const seqs = async (query: Parameters<SqliteStore['listMessages']>[1]) => {
+      const page = await store.listMessages(long, query);
+      expect(page.messages.every((m) => m.conversationId === long)).toBe(true);
+      expect(page.messages.map((m) => m.content)).toEqual(page.messages.map((m) => `l${m.seq}`));
+      return { seqs: page.messages.map((m) => m.seq), hasMore: page.hasMore };
+    };
+    const range = (from: number, to: number) =>
+      Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+    for (const limit of [1, 7, 50, 200]) {
+      expect(await seqs({ limit })).toEqual({
+        seqs: range(Math.max(1, total - limit + 1), total),
+        hasMore: total > limit,
+      });
+      for (let before = 0; before <= total + 2; before++) {
+        const top = Math.min(before - 1, total);
+        expect(await seqs({ limit, beforeSeq: before }), `before ${before}`).toEqual({
+          seqs: range(Math.max(1, top - limit + 1), top),
+          hasMore: top - limit >= 1,
+        });
+      }
+      for (let after = 0; after <= total + 2; after++) {
+        expect(await seqs({ limit, afterSeq: after }), `after ${after}`).toEqual({
+          seqs: range(after + 1, Math.min(after + limit, total)),
+          hasMore: after + limit < total,
+        });
+      }
+    }
+    // A read receipt across indexed seqs marks and counts exactly the other's messages below it.
+    const read = await store.markRead(long, 'a', 2 * SEQ_STRIDE + 1);
+    const fromB = (from: number, to: number) => range(from, to).filter((n) => n % 3 === 0);
+    expect(read.unreadCount).toBe(fromB(2 * SEQ_STRIDE + 2, total).length);
+    expect((await store.unreadCounts('a'))[long]).toBe(read.unreadCount);
+    const flags = (await store.listMessages(long, { limit: 200 })).messages
+      .filter((m) => m.isRead)
+      .map((m) => m.seq);
+    expect(flags).toEqual(fromB(1, 2 * SEQ_STRIDE + 1));
+    await store.markRead(long, 'a', total);
+    expect((await store.unreadCounts('a'))[long]).toBeUndefined();
+    await store.close();
+  });
+
   it('answers history pages, unread counts and conversation lists from indexes, never a table scan', () => {
     const store = new SqliteStore({ path: ':memory:' });
     const cases: Array<[string, unknown[] | Record<string, unknown>]> = [
-      ['SELECT * FROM messages WHERE conversationId = ? ORDER BY seq DESC LIMIT 50', ['c']],
-      [
-        'SELECT * FROM messages WHERE conversationId = ? AND seq < ? ORDER BY seq DESC LIMIT 50',
-        ['c', 10],
-      ],
-      [
-        'SELECT * FROM messages WHERE conversationId = ? AND seq > ? ORDER BY seq ASC LIMIT 50',
-        ['c', 10],
-      ],
-      [
-        'SELECT COUNT(*) FROM messages WHERE conversationId = ? AND seq > ? AND senderId = ?',
-        ['c', 1, 'u'],
-      ],
-      [
-        'UPDATE messages SET isRead = 1 WHERE conversationId = ? AND seq > ? AND seq <= ? AND senderId = ? AND isRead = 0',
-        ['c', 1, 5, 'u'],
-      ],
+      // History walks its conversation's chain (chain.ts): an anchor, then rowid to rowid.
+      [ANCHOR_SQL, ['c', 64]],
+      [PAGE_SQL, [1, 10, 10, 60]],
+      [COUNT_ABOVE_SQL, [1, 10, 10, 'u']],
+      [MARK_READ_SQL, [1, 2, 'now', 'now', 1, 5, 'u']],
       [
         'SELECT id FROM conversations WHERE participant1Id = ? AND (activityAt < ? OR (activityAt = ? AND id < ?)) ORDER BY activityAt DESC, id DESC LIMIT 20',
         ['u', 'z', 'z', 'z'],
@@ -472,20 +542,22 @@ describe('SQLite store', () => {
     const store = new SqliteStore({ path });
     const { conversation } = await store.getOrCreateConversation('a', 'b');
     expect((await sendTo(store, conversation.id, 'a', '1')).message.seq).toBe(1);
-    // Another process writing the same file: a message with seq 2, and the row that counts it.
+    // Another process writing the same file: a message with seq 2, chained to the one before it
+    // as the store's writer chains them, and the row that counts it.
     const other = new Database(path);
     const at = new Date().toISOString();
+    const { lastInsertRowid } = other
+      .prepare(
+        `INSERT INTO messages (id, conversationId, senderId, content, seq, clientMessageId, createdAt, updatedAt, prevRowid)
+         VALUES ('other-2', ?, 'b', 'from elsewhere', 2, 'other-2', ?, ?,
+           (SELECT lastRowid FROM conversations WHERE id = ?))`,
+      )
+      .run(conversation.id, at, at, conversation.id);
     other
       .prepare(
-        `INSERT INTO messages (id, conversationId, senderId, content, seq, clientMessageId, createdAt, updatedAt)
-         VALUES ('other-2', ?, 'b', 'from elsewhere', 2, 'other-2', ?, ?)`,
+        "UPDATE conversations SET lastSeq = 2, lastRowid = ?, lastMessageId = 'other-2', lastMessageAt = ? WHERE id = ?",
       )
-      .run(conversation.id, at, at);
-    other
-      .prepare(
-        "UPDATE conversations SET lastSeq = 2, lastMessageId = 'other-2', lastMessageAt = ? WHERE id = ?",
-      )
-      .run(at, conversation.id);
+      .run(lastInsertRowid, at, conversation.id);
     other.close();
     expect((await sendTo(store, conversation.id, 'a', '3')).message.seq).toBe(3);
     expect(

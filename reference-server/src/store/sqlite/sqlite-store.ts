@@ -15,6 +15,7 @@ import type {
   ReadUpdate,
   UserRecord,
 } from '../chat-store.js';
+import { ANCHOR_SQL, anchorSeq, PAGE_SQL } from './chain.js';
 import { migrate } from './migrations.js';
 import type { MigrationLog } from './migrations.js';
 import { WriteQueue } from './write-queue.js';
@@ -117,21 +118,15 @@ export class SqliteStore implements ChatStore {
         SELECT id, activityAt FROM conversations WHERE participant2Id = ?
           AND (activityAt < ? OR (activityAt = ? AND id < ?))
         ORDER BY activityAt DESC, id DESC LIMIT ?`),
-      latest: db
-        .prepare<[string, number], RawMessageRow>(
-          `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversationId = ? ORDER BY seq DESC LIMIT ?`,
+      // A page of history is a walk down its conversation's chain (chain.ts): from the last
+      // message, or from the indexed seq at or above the page's top.
+      lastOf: db
+        .prepare<[string], [lastSeq: number, lastRowid: number | null]>(
+          'SELECT lastSeq, lastRowid FROM conversations WHERE id = ?',
         )
         .raw(true),
-      before: db
-        .prepare<[string, number, number], RawMessageRow>(
-          `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversationId = ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
-        )
-        .raw(true),
-      after: db
-        .prepare<[string, number, number], RawMessageRow>(
-          `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversationId = ? AND seq > ? ORDER BY seq ASC LIMIT ?`,
-        )
-        .raw(true),
+      anchor: db.prepare<[string, number], number>(ANCHOR_SQL).pluck(),
+      page: db.prepare<[number, number, number, number], RawMessageRow>(PAGE_SQL).raw(true),
       messageById: db
         .prepare<[string], RawMessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`)
         .raw(true),
@@ -265,14 +260,26 @@ export class SqliteStore implements ChatStore {
     query: MessagePageQuery,
   ): Promise<{ messages: MessageRecord[]; hasMore: boolean }> {
     const fetch = query.limit + 1;
-    let rows: RawMessageRow[];
+    const last = this.stmt.lastOf.get(conversationId);
+    if (!last) return { messages: [], hasMore: false };
+    const [lastSeq, lastRowid] = last;
+    // Seqs have no gaps: a page is the range of them it covers, with one more to tell hasMore.
+    let low: number;
+    let high: number;
     if (query.afterSeq !== undefined) {
-      rows = this.stmt.after.all(conversationId, query.afterSeq, fetch);
-    } else if (query.beforeSeq !== undefined) {
-      rows = this.stmt.before.all(conversationId, query.beforeSeq, fetch).reverse();
+      low = query.afterSeq + 1;
+      high = Math.min(query.afterSeq + fetch, lastSeq);
     } else {
-      rows = this.stmt.latest.all(conversationId, fetch).reverse();
+      high = Math.min(query.beforeSeq === undefined ? lastSeq : query.beforeSeq - 1, lastSeq);
+      low = high - fetch + 1;
     }
+    low = Math.max(low, 1);
+    const anchor = anchorSeq(high, lastSeq);
+    const start =
+      anchor === null ? lastRowid : (this.stmt.anchor.get(conversationId, anchor) ?? lastRowid);
+    const rows = low > high || start === null ? [] : this.stmt.page.all(start, low, low, high);
+    // Ascending by seq (PAGE_SQL leaves the order to us).
+    rows.sort((a, b) => a[4] - b[4]);
     const hasMore = rows.length > query.limit;
     if (hasMore) {
       // afterSeq pages grow upwards, the others downwards: drop the row beyond the page's far end.

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { AppendResult, NewMessage, ProfileInput, ReadUpdate } from '../chat-store.js';
+import { ANCHOR_SQL, anchorSeq, COUNT_ABOVE_SQL, MARK_READ_SQL } from './chain.js';
 import { newMessageId } from './message-id.js';
 import { fromRawMessage, MESSAGE_COLUMNS, storedMessage } from './rows.js';
 import type { RawMessageRow } from './rows.js';
@@ -37,6 +38,8 @@ export type WriteOutcome = { ok: true; value: unknown } | { ok: false; failure: 
 /** What an append needs of its conversation's row: kept by the writer once read (`known`). */
 interface SeqState {
   lastSeq: number;
+  /** The last message's rowid, which the next one points back at (chain.ts); null before one. */
+  lastRowid: number | null;
   participant1Id: string;
 }
 
@@ -130,16 +133,19 @@ export class SqliteWriter {
   ) {
     this.stmt = {
       // The unique index on (clientMessageId, senderId, conversationId) (migration 3) turns a
-      // retry into a no-op, and the one on (conversationId, seq) makes a reused seq fail loudly.
+      // retry into a no-op; prevRowid chains the message to the one before it (chain.ts), and the
+      // unique index on every 16th (conversationId, seq) makes a reused seq there fail loudly.
       // No RETURNING: the stored row is exactly what append() passes in (no triggers, and the
       // columns left out default to unread), so the message is built from the inputs. RETURNING
       // staged the row in a temporary table and handed back ten values: without it and without a
       // savepoint of its own, an append takes about a quarter fewer instructions
       // (docs/performance.md).
-      insertMessage: db.prepare<[string, string, string, string, number, string, string, string]>(
+      insertMessage: db.prepare<
+        [string, string, string, string, number, string, string, string, number | null]
+      >(
         `
-          INSERT INTO messages (id, conversationId, senderId, content, seq, clientMessageId, createdAt, updatedAt)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          INSERT INTO messages (id, conversationId, senderId, content, seq, clientMessageId, createdAt, updatedAt, prevRowid)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
           ON CONFLICT (clientMessageId, senderId, conversationId) DO NOTHING`,
       ),
       byClientId: db
@@ -150,13 +156,13 @@ export class SqliteWriter {
       // An array, not an object: better-sqlite3's row objects, spread into another, went through
       // V8's slow paths (map migrations, IC misses) on every call.
       seqOf: db
-        .prepare<[string], [lastSeq: number, participant1Id: string]>(
-          'SELECT lastSeq, participant1Id FROM conversations WHERE id = ?',
+        .prepare<[string], [lastSeq: number, lastRowid: number | null, participant1Id: string]>(
+          'SELECT lastSeq, lastRowid, participant1Id FROM conversations WHERE id = ?',
         )
         .raw(true),
       dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
       bump: db.prepare(`
-        UPDATE conversations SET lastSeq = ?, lastMessageId = ?, lastMessageAt = ?, activityAt = ?,
+        UPDATE conversations SET lastSeq = ?, lastRowid = ?, lastMessageId = ?, lastMessageAt = ?, activityAt = ?,
           updatedAt = ?, participant1Unread = participant1Unread + ?, participant2Unread = participant2Unread + ?
         WHERE id = ?`),
       upsertUser: db.prepare(`
@@ -187,10 +193,11 @@ export class SqliteWriter {
             lastSeq: number,
             participant1Unread: number,
             participant2Unread: number,
+            lastRowid: number | null,
           ]
         >(
           `SELECT participant1Id, participant2Id, participant1LastReadSeq, participant2LastReadSeq,
-             lastSeq, participant1Unread, participant2Unread FROM conversations WHERE id = ?`,
+             lastSeq, participant1Unread, participant2Unread, lastRowid FROM conversations WHERE id = ?`,
         )
         .raw(true),
       setCursor1: db.prepare(
@@ -199,16 +206,13 @@ export class SqliteWriter {
       setCursor2: db.prepare(
         'UPDATE conversations SET participant2LastReadSeq = ?, participant2Unread = ?, updatedAt = ? WHERE id = ? AND participant2LastReadSeq < ?',
       ),
+      // Where a walk down a conversation's chain to a seq starts (chain.ts).
+      anchor: db.prepare<[string, number], number>(ANCHOR_SQL).pluck(),
       // Only the range between the old cursor and the new one: everything below is read already.
-      markMessagesRead: db.prepare(`
-        UPDATE messages SET isRead = 1, readAt = ?, updatedAt = ?
-        WHERE conversationId = ? AND seq > ? AND seq <= ? AND senderId = ? AND isRead = 0`),
-      // A range on (conversationId, seq) above the cursor: as long as what is left unread.
-      countUnread: db
-        .prepare<[string, number, string], number>(
-          'SELECT COUNT(*) FROM messages WHERE conversationId = ? AND seq > ? AND senderId = ?',
-        )
-        .pluck(),
+      markMessagesRead:
+        db.prepare<[number, number, string, string, number, number, string]>(MARK_READ_SQL),
+      // From the last message down to the new cursor: as long as what is left unread.
+      countUnread: db.prepare<[number, number, number, string], number>(COUNT_ABOVE_SQL).pluck(),
       deleteConnections: db.prepare('DELETE FROM connections WHERE userId = ? OR otherId = ?'),
       insertConnection: db.prepare(
         'INSERT INTO connections (userId, otherId) VALUES (?, ?) ON CONFLICT DO NOTHING',
@@ -315,11 +319,15 @@ export class SqliteWriter {
   private writeConversations(written: Map<string, Written>, at: string): void {
     for (const [id, c] of written) {
       if (c.lastId !== null)
-        this.stmt.bump.run(c.lastSeq, c.lastId, at, at, at, c.toP1, c.toP2, id);
+        this.stmt.bump.run(c.lastSeq, c.lastRowid, c.lastId, at, at, at, c.toP1, c.toP2, id);
       if (!this.known.has(id) && this.known.size >= this.knownLimit) {
         this.known.delete(this.known.keys().next().value!);
       }
-      this.known.set(id, { lastSeq: c.lastSeq, participant1Id: c.participant1Id });
+      this.known.set(id, {
+        lastSeq: c.lastSeq,
+        lastRowid: c.lastRowid,
+        participant1Id: c.participant1Id,
+      });
     }
     written.clear();
   }
@@ -372,30 +380,32 @@ export class SqliteWriter {
     if (!conversation) {
       const state = this.known.get(input.conversationId);
       if (state) {
-        const { lastSeq, participant1Id } = state;
-        conversation = { lastSeq, participant1Id, lastId: null, toP1: 0, toP2: 0 };
+        const { lastSeq, lastRowid, participant1Id } = state;
+        conversation = { lastSeq, lastRowid, participant1Id, lastId: null, toP1: 0, toP2: 0 };
       } else {
         const row = this.stmt.seqOf.get(input.conversationId);
         if (!row) throw new Error(`conversation ${input.conversationId} not found`);
-        conversation = { lastSeq: row[0], participant1Id: row[1], lastId: null, toP1: 0, toP2: 0 };
+        const [lastSeq, lastRowid, participant1Id] = row;
+        conversation = { lastSeq, lastRowid, participant1Id, lastId: null, toP1: 0, toP2: 0 };
       }
       written.set(input.conversationId, conversation);
     }
     const id = newMessageId();
     const seq = conversation.lastSeq + 1;
-    const stored =
-      this.stmt.insertMessage.run(
-        id,
-        input.conversationId,
-        input.senderId,
-        input.content,
-        seq,
-        input.clientMessageId,
-        at,
-        at,
-      ).changes === 1;
-    if (stored) {
+    const { changes, lastInsertRowid } = this.stmt.insertMessage.run(
+      id,
+      input.conversationId,
+      input.senderId,
+      input.content,
+      seq,
+      input.clientMessageId,
+      at,
+      at,
+      conversation.lastRowid,
+    );
+    if (changes === 1) {
       conversation.lastSeq = seq;
+      conversation.lastRowid = Number(lastInsertRowid);
       conversation.lastId = id;
       if (input.senderId === conversation.participant1Id) conversation.toP2++;
       else conversation.toP1++;
@@ -414,7 +424,7 @@ export class SqliteWriter {
     const s = this.stmt;
     const row = s.readState.get(conversationId);
     if (!row) throw new Error(`conversation ${conversationId} not found`);
-    const [p1, p2, p1Cursor, p2Cursor, lastSeq, p1Unread, p2Unread] = row;
+    const [p1, p2, p1Cursor, p2Cursor, lastSeq, p1Unread, p2Unread, lastRowid] = row;
     const first = p1 === readerId;
     const otherId = first ? p2 : p1;
     const cursor = first ? p1Cursor : p2Cursor;
@@ -423,9 +433,14 @@ export class SqliteWriter {
       return { seq: cursor, changed: false, readAt: at, unreadCount: first ? p1Unread : p2Unread };
     }
     // Recounted, not decremented: the counter is set from the messages themselves.
-    const unreadCount = s.countUnread.get(conversationId, target, otherId) ?? 0;
+    // Both walk the conversation's chain (chain.ts): the count from its last message down to the
+    // new cursor, the update from the new cursor's anchor down to the old one.
+    const unreadCount =
+      lastRowid === null ? 0 : (s.countUnread.get(lastRowid, target, target, otherId) ?? 0);
     (first ? s.setCursor1 : s.setCursor2).run(target, unreadCount, at, conversationId, target);
-    s.markMessagesRead.run(at, at, conversationId, cursor, target, otherId);
+    const anchor = anchorSeq(target, lastSeq);
+    const start = anchor === null ? lastRowid : (s.anchor.get(conversationId, anchor) ?? lastRowid);
+    if (start !== null) s.markMessagesRead.run(start, cursor + 1, at, at, cursor, target, otherId);
     return { seq: target, changed: true, readAt: at, unreadCount };
   }
 }
