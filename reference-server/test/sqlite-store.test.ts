@@ -10,6 +10,7 @@ import {
   MARK_READ_SQL,
   PAGE_SQL,
   SEQ_STRIDE,
+  walk,
 } from '../src/store/sqlite/chain.js';
 import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
@@ -258,10 +259,10 @@ describe('SQLite store', () => {
     const store = new SqliteStore({ path: ':memory:' });
     const cases: Array<[string, unknown[] | Record<string, unknown>]> = [
       // History walks its conversation's chain (chain.ts): an anchor, then rowid to rowid.
-      [ANCHOR_SQL, ['c', 64]],
-      [PAGE_SQL, [1, 10, 10, 60]],
-      [COUNT_ABOVE_SQL, [1, 10, 10, 'u']],
-      [MARK_READ_SQL, [1, 2, 'now', 'now', 1, 5, 'u']],
+      [ANCHOR_SQL, { conversationId: 'c', anchor: 64 }],
+      [PAGE_SQL, walk('c', 1, 10, 60)],
+      [COUNT_ABOVE_SQL, { ...walk('c', 1, 10, 60), senderId: 'u' }],
+      [MARK_READ_SQL, { ...walk('c', 1, 2, 5), senderId: 'u', at: 'now' }],
       [
         'SELECT id FROM conversations WHERE participant1Id = ? AND (activityAt < ? OR (activityAt = ? AND id < ?)) ORDER BY activityAt DESC, id DESC LIMIT 20',
         ['u', 'z', 'z', 'z'],

@@ -14,46 +14,60 @@ import { MESSAGE_COLUMNS } from './rows.js';
 /** Every SEQ_STRIDE-th seq of a conversation is indexed; the migration's index says 16 too. */
 export const SEQ_STRIDE = 16;
 
-/**
- * The indexed seq at or above `seq` that a walk down to it starts from, or null when there is
- * none below `lastSeq` (the walk then starts from the conversation's last message).
- */
-export function anchorSeq(seq: number, lastSeq: number): number | null {
-  const anchor = Math.ceil(seq / SEQ_STRIDE) * SEQ_STRIDE;
-  return anchor <= lastSeq ? anchor : null;
+/** What a walk down a conversation's chain needs: the named parameters of the statements below. */
+export type Walk = {
+  conversationId: string;
+  /** The indexed seq at or above `high`, where the walk starts if that message exists. */
+  anchor: number;
+  /** Where it starts otherwise: the conversation's last message (null: it has none). */
+  lastRowid: number | null;
+  /** The seqs wanted, inclusive; the walk stops at `low`. */
+  low: number;
+  high: number;
+};
+
+/** The walk over seqs `low` to `high` of a conversation whose last message is `lastRowid`. */
+export function walk(
+  conversationId: string,
+  lastRowid: number | null,
+  low: number,
+  high: number,
+): Walk {
+  const anchor = Math.ceil(high / SEQ_STRIDE) * SEQ_STRIDE;
+  return { conversationId, anchor, lastRowid, low, high };
 }
 
-/** The rowid of an indexed seq (`anchorSeq`): the partial index's own condition, verbatim. */
-export const ANCHOR_SQL = `SELECT rowid FROM messages WHERE conversationId = ? AND seq = ? AND seq % ${SEQ_STRIDE} = 0`;
+/** The rowid of an indexed seq: the partial index's own condition, verbatim. */
+export const ANCHOR_SQL = `SELECT rowid FROM messages WHERE conversationId = @conversationId AND seq = @anchor AND seq % ${SEQ_STRIDE} = 0`;
 
 /**
- * `chain(r, seq, senderId, prev)`: the messages from the row whose rowid is the first parameter
- * down to seq the second (inclusive), newest first. Followed by a statement that reads `chain`.
+ * `chain(r, seq, senderId, prev)`: the messages from the anchor (or, above the last indexed seq,
+ * the last message) down to seq `low` (inclusive), newest first. Followed by a statement that
+ * reads `chain`, with a `Walk` for its parameters.
  */
 export const CHAIN_CTE = `
   WITH RECURSIVE chain(r, seq, senderId, prev) AS (
-    SELECT rowid, seq, senderId, prevRowid FROM messages WHERE rowid = ?
+    SELECT rowid, seq, senderId, prevRowid FROM messages
+    WHERE rowid = COALESCE((${ANCHOR_SQL}), @lastRowid)
     UNION ALL
     SELECT m.rowid, m.seq, m.senderId, m.prevRowid FROM chain JOIN messages m ON m.rowid = chain.prev
-    WHERE chain.seq > ?
+    WHERE chain.seq > @low
   )`;
 
 /**
  * A page: the messages of seqs `low` to `high`, in no particular order (the caller sorts them: a
- * few dozen rows, where an ORDER BY would build a temporary B-tree). Parameters: the walk's start
- * and `low` (CHAIN_CTE), then `low` and `high`.
+ * few dozen rows, where an ORDER BY would build a temporary B-tree).
  */
 export const PAGE_SQL = `${CHAIN_CTE}
-  SELECT ${MESSAGE_COLUMNS} FROM messages WHERE rowid IN (SELECT r FROM chain WHERE seq BETWEEN ? AND ?)`;
+  SELECT ${MESSAGE_COLUMNS} FROM messages
+  WHERE rowid IN (SELECT r FROM chain WHERE seq BETWEEN @low AND @high)`;
 
-/** Messages from `senderId` above a seq: the walk from the last message down to that seq. */
-export const COUNT_ABOVE_SQL = `${CHAIN_CTE} SELECT COUNT(*) FROM chain WHERE seq > ? AND senderId = ?`;
+/** How many messages from `senderId` are above seq `low` (a walk from the last message). */
+export const COUNT_ABOVE_SQL = `${CHAIN_CTE}
+  SELECT COUNT(*) FROM chain WHERE seq > @low AND senderId = @senderId`;
 
-/**
- * Marks the other participant's messages between two cursors read: a walk from the new cursor's
- * anchor down to the old one. Parameters: start and old cursor + 1, readAt, updatedAt, the old
- * cursor, the new one, the sender.
- */
+/** Marks the messages from `senderId` of seqs `low` to `high` read at `at`. */
 export const MARK_READ_SQL = `${CHAIN_CTE}
-  UPDATE messages SET isRead = 1, readAt = ?, updatedAt = ?
-  WHERE rowid IN (SELECT r FROM chain WHERE seq > ? AND seq <= ? AND senderId = ?) AND isRead = 0`;
+  UPDATE messages SET isRead = 1, readAt = @at, updatedAt = @at
+  WHERE rowid IN (SELECT r FROM chain WHERE seq BETWEEN @low AND @high AND senderId = @senderId)
+    AND isRead = 0`;

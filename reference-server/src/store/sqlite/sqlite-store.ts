@@ -15,7 +15,8 @@ import type {
   ReadUpdate,
   UserRecord,
 } from '../chat-store.js';
-import { ANCHOR_SQL, anchorSeq, PAGE_SQL } from './chain.js';
+import { PAGE_SQL, walk } from './chain.js';
+import type { Walk } from './chain.js';
 import { migrate } from './migrations.js';
 import type { MigrationLog } from './migrations.js';
 import { WriteQueue } from './write-queue.js';
@@ -125,8 +126,7 @@ export class SqliteStore implements ChatStore {
           'SELECT lastSeq, lastRowid FROM conversations WHERE id = ?',
         )
         .raw(true),
-      anchor: db.prepare<[string, number], number>(ANCHOR_SQL).pluck(),
-      page: db.prepare<[number, number, number, number], RawMessageRow>(PAGE_SQL).raw(true),
+      page: db.prepare<[Walk], RawMessageRow>(PAGE_SQL).raw(true),
       messageById: db
         .prepare<[string], RawMessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = ?`)
         .raw(true),
@@ -274,10 +274,7 @@ export class SqliteStore implements ChatStore {
       low = high - fetch + 1;
     }
     low = Math.max(low, 1);
-    const anchor = anchorSeq(high, lastSeq);
-    const start =
-      anchor === null ? lastRowid : (this.stmt.anchor.get(conversationId, anchor) ?? lastRowid);
-    const rows = low > high || start === null ? [] : this.stmt.page.all(start, low, low, high);
+    const rows = low > high ? [] : this.stmt.page.all(walk(conversationId, lastRowid, low, high));
     // Ascending by seq (PAGE_SQL leaves the order to us).
     rows.sort((a, b) => a[4] - b[4]);
     const hasMore = rows.length > query.limit;

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { AppendResult, NewMessage, ProfileInput, ReadUpdate } from '../chat-store.js';
-import { ANCHOR_SQL, anchorSeq, COUNT_ABOVE_SQL, MARK_READ_SQL } from './chain.js';
+import { COUNT_ABOVE_SQL, MARK_READ_SQL, walk } from './chain.js';
+import type { Walk } from './chain.js';
 import { newMessageId } from './message-id.js';
 import { fromRawMessage, MESSAGE_COLUMNS, storedMessage } from './rows.js';
 import type { RawMessageRow } from './rows.js';
@@ -206,13 +207,10 @@ export class SqliteWriter {
       setCursor2: db.prepare(
         'UPDATE conversations SET participant2LastReadSeq = ?, participant2Unread = ?, updatedAt = ? WHERE id = ? AND participant2LastReadSeq < ?',
       ),
-      // Where a walk down a conversation's chain to a seq starts (chain.ts).
-      anchor: db.prepare<[string, number], number>(ANCHOR_SQL).pluck(),
       // Only the range between the old cursor and the new one: everything below is read already.
-      markMessagesRead:
-        db.prepare<[number, number, string, string, number, number, string]>(MARK_READ_SQL),
+      markMessagesRead: db.prepare<[Walk & { senderId: string; at: string }]>(MARK_READ_SQL),
       // From the last message down to the new cursor: as long as what is left unread.
-      countUnread: db.prepare<[number, number, number, string], number>(COUNT_ABOVE_SQL).pluck(),
+      countUnread: db.prepare<[Walk & { senderId: string }], number>(COUNT_ABOVE_SQL).pluck(),
       deleteConnections: db.prepare('DELETE FROM connections WHERE userId = ? OR otherId = ?'),
       insertConnection: db.prepare(
         'INSERT INTO connections (userId, otherId) VALUES (?, ?) ON CONFLICT DO NOTHING',
@@ -436,11 +434,16 @@ export class SqliteWriter {
     // Both walk the conversation's chain (chain.ts): the count from its last message down to the
     // new cursor, the update from the new cursor's anchor down to the old one.
     const unreadCount =
-      lastRowid === null ? 0 : (s.countUnread.get(lastRowid, target, target, otherId) ?? 0);
+      s.countUnread.get({
+        ...walk(conversationId, lastRowid, target, lastSeq),
+        senderId: otherId,
+      }) ?? 0;
     (first ? s.setCursor1 : s.setCursor2).run(target, unreadCount, at, conversationId, target);
-    const anchor = anchorSeq(target, lastSeq);
-    const start = anchor === null ? lastRowid : (s.anchor.get(conversationId, anchor) ?? lastRowid);
-    if (start !== null) s.markMessagesRead.run(start, cursor + 1, at, at, cursor, target, otherId);
+    s.markMessagesRead.run({
+      ...walk(conversationId, lastRowid, cursor + 1, target),
+      senderId: otherId,
+      at,
+    });
     return { seq: target, changed: true, readAt: at, unreadCount };
   }
 }
